@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { bootstrapApp, loadEnvOrExit } from '@sg/platform';
+import { AdminSearchModule } from './admin-search.module';
+import { toAdminSearchConfig } from './config/admin-search-config';
+import { AdminSearchEnv } from './config/admin-search-env';
+
+async function main(): Promise<void> {
+  const config = toAdminSearchConfig(loadEnvOrExit(AdminSearchEnv, 'admin-search'));
+  await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`admin-search: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { Logger, Provider } from '@nestjs/common';
+import { RedisNodeRegistry, RedisPeerBus, RedisRoomDirectory, RedisStreamSessionEventSink } from '@sg/cluster';
+import { REDIS_COMMANDS, REDIS_SUBSCRIBER } from '@sg/platform';
+import { NegotiationClock, NodeRegistry, PeerBus, RoomDirectory, RoomHub, SessionEventSink } from '@sg/room';
+import type Redis from 'ioredis';
+import { GatewayConfig } from '../config/gateway-config';
+import { SignalingMetrics } from '../metrics/signaling-metrics';
+
+const logger = new Logger('GatewayCluster');
+
+/** The one factory that binds the domain's ports to their Redis adapters. */
+export const gatewayClusterProviders: Provider[] = [
+  { provide: RoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRoomDirectory(redis) },
+  { provide: NodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisNodeRegistry(redis) },
+  {
+    provide: PeerBus,
+    inject: [REDIS_COMMANDS, REDIS_SUBSCRIBER],
+    useFactory: (publisher: Redis, subscriber: Redis) =>
+      new RedisPeerBus(publisher, subscriber, () => logger.warn('dropped a malformed node message')),
+  },
+  {
+    provide: SessionEventSink,
+    inject: [REDIS_COMMANDS, GatewayConfig, SignalingMetrics],
+    useFactory: (redis: Redis, config: GatewayConfig, metrics: SignalingMetrics) =>
+      new RedisStreamSessionEventSink(
+        redis,
+        {
+          flushIntervalMs: config.sessionEvents.flushIntervalMs,
+          maxBatch: 500,
+          maxBuffered: 200_000,
+          streamMaxLen: config.sessionEvents.streamMaxLen,
+        },
+        {
+          written: (events) => metrics.sessionEventsWritten.inc(events),
+          failed: (error) => {
+            metrics.sessionEventWriteFailures.inc();
+            logger.warn(`session events not written yet, will retry: ${String(error)}`);
+          },
+          dropped: (events) => {
+            metrics.sessionEventsDropped.inc(events);
+            logger.error(`dropped ${events} session events: buffer full while Redis was unavailable`);
+          },
+          pending: (events) => metrics.sessionEventsPending.set(events),
+        },
+      ),
+  },
+  { provide: NegotiationClock, useFactory: () => new NegotiationClock() },
+  {
+    provide: RoomHub,
+    inject: [GatewayConfig, PeerBus, SignalingMetrics, NegotiationClock],
+    useFactory: (config: GatewayConfig, bus: PeerBus, metrics: SignalingMetrics, negotiations: NegotiationClock) =>
+      new RoomHub(config.nodeId, bus, {
+        delivered: (room, to, type, from) => {
+          metrics.message(type, 'out');
+          if (type === 'offer' && from !== undefined) negotiations.offerDelivered(room, from, to);
+        },
+        busFailed: (node, error) => logger.warn(`could not publish to node ${node}: ${String(error)}`),
+      }),
+  },
+];

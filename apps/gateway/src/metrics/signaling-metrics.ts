@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { METRIC } from '@sg/metrics';
+import type { PeerLeftReason } from '@sg/schema';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+export type AdmissionResult = 'admitted' | 'full' | 'bad-request' | 'forbidden' | 'unavailable';
+
+type Direction = 'in' | 'out';
+
+/**
+ * The gateway's metrics with label children bound once: a labelled inc() on
+ * the relay path would otherwise hash its label set on every message.
+ */
+@Injectable()
+export class SignalingMetrics {
+  private readonly messageCounters = new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>();
+
+  constructor(
+    @InjectMetric(METRIC.websocketsActive) readonly websocketsActive: Gauge,
+    @InjectMetric(METRIC.roomsActive) readonly roomsActive: Gauge,
+    @InjectMetric(METRIC.messagesTotal) private readonly messages: Counter<'msg_type' | 'direction'>,
+    @InjectMetric(METRIC.iceNegotiationSeconds) readonly iceNegotiation: Histogram,
+    @InjectMetric(METRIC.schemaRejectsTotal) readonly schemaRejects: Counter,
+    @InjectMetric(METRIC.redisRoundtripSeconds) private readonly redisRoundtrip: Histogram<'operation'>,
+    @InjectMetric(METRIC.fanoutSeconds) readonly fanout: Histogram,
+    @InjectMetric(METRIC.admissionsTotal) private readonly admissions: Counter<'result'>,
+    @InjectMetric(METRIC.peersLeftTotal) private readonly peersLeft: Counter<'reason'>,
+    @InjectMetric(METRIC.sessionEventsPending) readonly sessionEventsPending: Gauge,
+    @InjectMetric(METRIC.sessionEventsWrittenTotal) readonly sessionEventsWritten: Counter,
+    @InjectMetric(METRIC.sessionEventWriteFailuresTotal) readonly sessionEventWriteFailures: Counter,
+    @InjectMetric(METRIC.sessionEventsDroppedTotal) readonly sessionEventsDropped: Counter,
+    @InjectMetric(METRIC.nodesReapedTotal) readonly nodesReaped: Counter,
+  ) {}
+
+  /** Counts one frame; `type` is a protocol message type or `invalid`, never free text. */
+  message(type: string, direction: Direction): void {
+    const key = `${type}|${direction}`;
+    let child = this.messageCounters.get(key);
+    if (!child) {
+      child = this.messages.labels(type, direction);
+      this.messageCounters.set(key, child);
+    }
+    child.inc();
+  }
+
+  admission(result: AdmissionResult): void {
+    this.admissions.labels(result).inc();
+  }
+
+  peerLeft(reason: PeerLeftReason): void {
+    this.peersLeft.labels(reason).inc();
+  }
+
+  /** Times a Redis call on a control path (admission, leave, heartbeat). */
+  async timeRedis<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const end = this.redisRoundtrip.labels(operation).startTimer();
+    try {
+      return await call();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { NegotiationClock, RoomDirectory, RoomHub, RoomMember, SessionEventSink } from '@sg/room';
+import {
+  ErrorCode,
+  parseClientMessage,
+  PeerId,
+  relayedFrame,
+  SignalMessage,
+  STATS_REPORT_KEYS,
+  StateMessage,
+  StateReportedEvent,
+  StatsMessage,
+  StatsReport,
+} from '@sg/schema';
+import { GatewayConfig } from '../config/gateway-config';
+import { SignalingMetrics } from '../metrics/signaling-metrics';
+import type { ConnectedPeer } from './connected-peer';
+import { CLOSE_CODE } from './close-codes';
+
+/** Frames a peer may send while one of its messages waits for a directory lookup. */
+const BACKLOG_LIMIT = 256;
+
+/**
+ * The one switch over client messages (LiveKit's signalhandler): relays
+ * signals within the room, records diagnostics, answers pings. It sees a
+ * ConnectedPeer as a sink and never the socket's events.
+ */
+@Injectable()
+export class SignalDispatcher {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly hub: RoomHub,
+    private readonly directory: RoomDirectory,
+    private readonly events: SessionEventSink,
+    private readonly negotiations: NegotiationClock,
+    private readonly metrics: SignalingMetrics,
+  ) {}
+
+  /** Handles one text frame of an admitted peer, in the order the peer sent them. */
+  handle(peer: ConnectedPeer, raw: string): void {
+    if (peer.backlog) {
+      if (peer.backlog.length < BACKLOG_LIMIT) peer.backlog.push(raw);
+      else peer.close(CLOSE_CODE.tryAgainLater, 'too many frames in flight');
+      return;
+    }
+    this.process(peer, raw);
+  }
+
+  /** Answers a frame that is not JSON text, e.g. a binary frame. */
+  reject(peer: ConnectedPeer, message: string, ref?: string): void {
+    this.metrics.message('invalid', 'in');
+    this.metrics.schemaRejects.inc();
+    this.sendError(peer, 'schema-error', message, ref);
+  }
+
+  private process(peer: ConnectedPeer, raw: string): void {
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) return this.reject(peer, parsed.error.message, parsed.error.ref);
+    const message = parsed.message;
+    this.metrics.message(message.type, 'in');
+    switch (message.type) {
+      case 'offer':
+      case 'answer':
+      case 'candidate':
+        return this.relay(peer, message);
+      case 'state':
+        return this.recordState(peer, message);
+      case 'stats':
+        return this.recordStats(peer, message);
+      case 'ping':
+        return this.reply(peer, 'pong', message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t });
+      case 'bye':
+        peer.byeReceived = true;
+        peer.close(CLOSE_CODE.normal, 'bye');
+        return;
+    }
+  }
+
+  private relay(peer: ConnectedPeer, message: SignalMessage): void {
+    const to = message.to as PeerId | undefined;
+    const route = this.hub.route(peer.room, peer.peerId, to);
+    if (route.ok) return this.deliver(peer, message, route.targets);
+    if (to === undefined || to === peer.peerId) return this.unknownPeer(peer, message);
+    // a peer that joined on another node a moment ago may not be in this node's view yet
+    peer.backlog = [];
+    this.directory.member(peer.room, to).then(
+      (member) => {
+        if (member) {
+          this.hub.learn(peer.room, member);
+          this.deliver(peer, message, [member]);
+        } else this.unknownPeer(peer, message);
+      },
+      () => this.unknownPeer(peer, message),
+    ).finally(() => this.drainBacklog(peer));
+  }
+
+  private deliver(peer: ConnectedPeer, message: SignalMessage, targets: RoomMember[]): void {
+    const frame = JSON.stringify(relayedFrame(message, peer.peerId));
+    this.hub.deliver(peer.room, targets, frame, message.type, peer.peerId);
+    const t = Date.now();
+    for (const target of targets) {
+      this.events.record({
+        kind: 'signal',
+        t,
+        room: peer.room,
+        node: this.config.nodeId,
+        signal: message.type,
+        from: peer.peerId,
+        to: target.peerId,
+        ...(message.type === 'candidate' ? { candidate: message.candidate } : {}),
+      });
+    }
+  }
+
+  private recordState(peer: ConnectedPeer, message: StateMessage): void {
+    const event: StateReportedEvent = { kind: 'state', t: Date.now(), room: peer.room, node: this.config.nodeId, peer: peer.peerId };
+    if (message.to !== undefined) event.to = message.to as PeerId;
+    if (message.connectionState !== undefined) event.connectionState = message.connectionState;
+    if (message.iceConnectionState !== undefined) event.iceConnectionState = message.iceConnectionState;
+    if (message.signalingState !== undefined) event.signalingState = message.signalingState;
+    if (message.iceGatheringState !== undefined) event.iceGatheringState = message.iceGatheringState;
+    if (message.reason !== undefined) event.reason = message.reason;
+    this.events.record(event);
+    const connected =
+      message.connectionState === 'connected' ||
+      message.iceConnectionState === 'connected' ||
+      message.iceConnectionState === 'completed';
+    if (connected && event.to !== undefined) {
+      const seconds = this.negotiations.connected(peer.room, peer.peerId, event.to);
+      if (seconds !== null) this.metrics.iceNegotiation.observe(seconds);
+    }
+  }
+
+  private recordStats(peer: ConnectedPeer, message: StatsMessage): void {
+    const report: Record<string, unknown> = {};
+    for (const key of STATS_REPORT_KEYS) if (message.report[key] !== undefined) report[key] = message.report[key];
+    this.events.record({
+      kind: 'stats',
+      t: Date.now(),
+      room: peer.room,
+      node: this.config.nodeId,
+      peer: peer.peerId,
+      ...(message.to !== undefined ? { to: message.to as PeerId } : {}),
+      report: report as StatsReport,
+    });
+  }
+
+  private unknownPeer(peer: ConnectedPeer, message: SignalMessage): void {
+    const detail = message.to === peer.peerId ? 'a peer cannot signal itself' : `no peer "${String(message.to).slice(0, 64)}" in this room`;
+    this.sendError(peer, 'unknown-peer', detail, message.id);
+  }
+
+  private drainBacklog(peer: ConnectedPeer): void {
+    const backlog = peer.backlog ?? [];
+    peer.backlog = null;
+    for (let i = 0; i < backlog.length; i++) {
+      if (peer.backlog) {
+        // another lookup started: keep the rest behind it, in order
+        (peer.backlog as string[]).push(...backlog.slice(i));
+        return;
+      }
+      this.process(peer, backlog[i]);
+    }
+  }
+
+  private sendError(peer: ConnectedPeer, code: ErrorCode, message: string, ref: string | undefined): void {
+    this.reply(peer, 'error', ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+  }
+
+  private reply(peer: ConnectedPeer, type: string, frame: object): void {
+    this.metrics.message(type, 'out');
+    peer.send(JSON.stringify(frame));
+  }
+}

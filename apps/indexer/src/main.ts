@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { bootstrapApp, loadEnvOrExit } from '@sg/platform';
+import { toIndexerConfig } from './config/indexer-config';
+import { IndexerEnv } from './config/indexer-env';
+import { IndexerModule } from './indexer.module';
+
+async function main(): Promise<void> {
+  const config = toIndexerConfig(loadEnvOrExit(IndexerEnv, 'indexer'));
+  await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`indexer: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import { SignalKind } from './load/payloads';
+
+export const SERVER_NAMES = ['bare', 'peerjs', 'gateway-1', 'gateway-2'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+/** Options of `npm run bench`; each comes from `--name=value` or the env variable shown. */
+export interface RelayBenchOptions {
+  /** --servers / BENCH_SERVERS: comma list of bare, peerjs, gateway-1, gateway-2. */
+  readonly servers: readonly ServerName[];
+  /** --rates / BENCH_RATES: aggregate msg/s, stepped up in order. */
+  readonly rates: readonly number[];
+  /** --sizes / BENCH_SIZES: offer (~3 KB SDP) and/or candidate (~200 B). */
+  readonly sizes: readonly SignalKind[];
+  /** --rooms / BENCH_ROOMS: rooms of two peers. */
+  readonly rooms: number;
+  /** --step-seconds / BENCH_STEP_SECONDS: measured time per rate. */
+  readonly stepSeconds: number;
+  /** --warmup-seconds / BENCH_WARMUP_SECONDS: unmeasured load before the first step. */
+  readonly warmupSeconds: number;
+  /** --drain-ms / BENCH_DRAIN_MS: wait for late frames before counting them lost. */
+  readonly drainMs: number;
+  /** --p99-limit-ms / BENCH_P99_LIMIT_MS: stepping stops above it. */
+  readonly p99LimitMs: number;
+  /** --ratio-rate / BENCH_RATIO_RATE: the rate at which servers are compared with the bare relay. */
+  readonly ratioRate: number;
+  /** --server-core / BENCH_SERVER_CORE and --load-core / BENCH_LOAD_CORE. */
+  readonly serverCore: number;
+  readonly loadCore: number;
+  /** --gateway-env / BENCH_GATEWAY_ENV: extra gateway variables, "K=V,K=V". */
+  readonly gatewayEnv: Readonly<Record<string, string>>;
+  /** --cpu-prof / BENCH_CPU_PROF: directory for gateway CPU profiles (node --cpu-prof). */
+  readonly cpuProfDir: string | undefined;
+  /** --json / BENCH_JSON: file for the raw results. */
+  readonly jsonFile: string | undefined;
+}
+
+function raw(argv: readonly string[], flag: string, env: string): string | undefined {
+  const prefix = `--${flag}=`;
+  const fromArgv = argv.find((arg) => arg.startsWith(prefix));
+  if (fromArgv !== undefined) return fromArgv.slice(prefix.length);
+  const value = process.env[env];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return number;
+}
+
+function core(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a core number, got "${value}"`);
+  return number;
+}
+
+export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=500,1000,2000 --sizes=offer,candidate
+                 --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --p99-limit-ms=50 --ratio-rate=2000
+                 --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --json=FILE]
+(each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
+
+/** Reads and checks the options; throws naming the bad one. */
+export function parseOptions(argv: readonly string[] = process.argv.slice(2)): RelayBenchOptions {
+  const servers = list(raw(argv, 'servers', 'BENCH_SERVERS') ?? SERVER_NAMES.join(','));
+  for (const server of servers) {
+    if (!(SERVER_NAMES as readonly string[]).includes(server)) throw new Error(`--servers: unknown server "${server}" (${SERVER_NAMES.join(', ')})`);
+  }
+  const sizes = list(raw(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
+  for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
+  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? '500,1000,2000,4000,8000,16000').map((r) => positive('--rates', r, 0));
+  const gatewayEnv: Record<string, string> = {};
+  for (const pair of list(raw(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--gateway-env: expected K=V, got "${pair}"`);
+    gatewayEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const serverCore = core('--server-core', raw(argv, 'server-core', 'BENCH_SERVER_CORE'), 0);
+  const loadCore = core('--load-core', raw(argv, 'load-core', 'BENCH_LOAD_CORE'), 1);
+  return {
+    servers: servers as ServerName[],
+    rates: [...rates].sort((a, b) => a - b),
+    sizes: sizes as SignalKind[],
+    rooms: Math.round(positive('--rooms', raw(argv, 'rooms', 'BENCH_ROOMS'), 50)),
+    stepSeconds: positive('--step-seconds', raw(argv, 'step-seconds', 'BENCH_STEP_SECONDS'), 2),
+    warmupSeconds: positive('--warmup-seconds', raw(argv, 'warmup-seconds', 'BENCH_WARMUP_SECONDS'), 2),
+    drainMs: positive('--drain-ms', raw(argv, 'drain-ms', 'BENCH_DRAIN_MS'), 2000),
+    p99LimitMs: positive('--p99-limit-ms', raw(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
+    ratioRate: positive('--ratio-rate', raw(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
+    serverCore,
+    loadCore,
+    gatewayEnv,
+    cpuProfDir: raw(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
+    jsonFile: raw(argv, 'json', 'BENCH_JSON'),
+  };
+}

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { freePort } from '../util/free-port';
+import { startProcess, waitForPort } from '../util/managed-process';
+import { RunningServer } from './running-server';
+import { LoadTarget } from '../load/load-target';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/** Starts one of the bench's own TypeScript servers (bare relay, PeerJS) as a pinned process. */
+export async function startNodeScriptServer(options: {
+  readonly name: string;
+  readonly description: string;
+  readonly script: string;
+  readonly core: number;
+  readonly target: (port: number) => LoadTarget;
+}): Promise<RunningServer> {
+  const port = await freePort();
+  const proc = startProcess({
+    name: `${options.name}-${port}`,
+    core: options.core,
+    command: process.execPath,
+    args: ['--import', 'tsx', resolve(__dirname, options.script), String(port)],
+    cwd: REPO_ROOT,
+  });
+  try {
+    await waitForPort(proc, port);
+  } catch (error) {
+    await proc.stop(1000);
+    throw error;
+  }
+  return {
+    name: options.name,
+    description: options.description,
+    target: options.target(port),
+    serverPids: [proc.pid],
+    stop: () => proc.stop(),
+  };
+}
+
+export function startBareRelay(core: number): Promise<RunningServer> {
+  return startNodeScriptServer({
+    name: 'bare',
+    description: 'bare ws relay (the floor)',
+    script: 'bare-ws-relay.ts',
+    core,
+    target: (port) => ({ protocol: 'bare', urls: [`ws://127.0.0.1:${port}/`] }),
+  });
+}
+
+export function startPeerJs(core: number): Promise<RunningServer> {
+  return startNodeScriptServer({
+    name: 'peerjs',
+    description: 'PeerJS server (npm peer 1.0.2)',
+    script: 'peerjs-server.ts',
+    core,
+    target: (port) => ({ protocol: 'peerjs', urls: [`ws://127.0.0.1:${port}/peerjs`] }),
+  });
+}

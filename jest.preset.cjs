@@ -1,0 +1,17 @@
+// Shared Jest settings: every project's jest.config.cjs spreads this.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@sg/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
+  globalSetup: path.join(__dirname, 'libs/testing/src/jest/redis-global-setup.ts'),
+  globalTeardown: path.join(__dirname, 'libs/testing/src/jest/redis-global-teardown.ts'),
+  testTimeout: 20_000,
+};

@@ -1,0 +1,84 @@
+import type { NodeId, PeerId, RoomId } from '@sg/schema';
+import { JoinRoomResult, LeaveRoomResult, ReapedMember, RoomDirectory, RoomMember } from '@sg/room';
+import type Redis from 'ioredis';
+import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import { MEMBER_ENTRY_SEPARATOR, REDIS_KEYS } from '../redis-keys';
+
+/** Room membership in Redis hashes, changed only by atomic Lua scripts. */
+export class RedisRoomDirectory extends RoomDirectory {
+  private readonly redis: ClusterRedis;
+
+  constructor(redis: Redis) {
+    super();
+    this.redis = defineClusterCommands(redis);
+  }
+
+  async join(room: RoomId, member: RoomMember, capacity: number): Promise<JoinRoomResult> {
+    const reply = (await this.redis.sgJoinRoom(
+      REDIS_KEYS.room(room),
+      REDIS_KEYS.rooms,
+      REDIS_KEYS.nodePeers(member.node),
+      room,
+      member.peerId,
+      JSON.stringify(member),
+      String(capacity),
+      memberEntry(room, member.peerId),
+    )) as [number, string[]?];
+    if (reply[0] !== 1) return { admitted: false, reason: 'full' };
+    return { admitted: true, others: parseMembers(reply[1]) };
+  }
+
+  async leave(room: RoomId, peerId: PeerId, node: NodeId): Promise<LeaveRoomResult> {
+    const reply = (await this.redis.sgLeaveRoom(
+      REDIS_KEYS.room(room),
+      REDIS_KEYS.rooms,
+      REDIS_KEYS.nodePeers(node),
+      room,
+      peerId,
+      memberEntry(room, peerId),
+    )) as [number, string[]?];
+    return reply[0] === 1 ? { removed: true, remaining: parseMembers(reply[1]) } : { removed: false, remaining: [] };
+  }
+
+  async member(room: RoomId, peerId: PeerId): Promise<RoomMember | null> {
+    const json = await this.redis.hget(REDIS_KEYS.room(room), peerId);
+    return json ? (JSON.parse(json) as RoomMember) : null;
+  }
+
+  async reapNode(node: NodeId): Promise<ReapedMember[]> {
+    const reply = (await this.redis.sgReapNode(
+      REDIS_KEYS.nodes,
+      REDIS_KEYS.nodeAlive(node),
+      REDIS_KEYS.nodePeers(node),
+      REDIS_KEYS.rooms,
+      node,
+      REDIS_KEYS.roomPrefix,
+      MEMBER_ENTRY_SEPARATOR,
+    )) as Array<[string, string, string[]]>;
+    return reply.map(([room, peerId, remaining]) => ({
+      room: room as RoomId,
+      peerId: peerId as PeerId,
+      remaining: parseMembers(remaining),
+    }));
+  }
+
+  /** Every live room and its members, for the admin API. */
+  async listRooms(): Promise<Array<{ room: RoomId; members: RoomMember[] }>> {
+    const rooms = (await this.redis.smembers(REDIS_KEYS.rooms)).sort();
+    if (rooms.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const room of rooms) pipeline.hvals(REDIS_KEYS.room(room));
+    const replies = (await pipeline.exec()) ?? [];
+    return rooms
+      .map((room, i) => ({ room: room as RoomId, members: parseMembers(replies[i]?.[1] as string[] | undefined) }))
+      .filter((entry) => entry.members.length > 0);
+  }
+}
+
+function memberEntry(room: RoomId, peerId: PeerId): string {
+  return `${room}${MEMBER_ENTRY_SEPARATOR}${peerId}`;
+}
+
+function parseMembers(values: string[] | undefined): RoomMember[] {
+  return (values ?? []).map((json) => JSON.parse(json) as RoomMember);
+}

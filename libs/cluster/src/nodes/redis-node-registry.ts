@@ -1,0 +1,47 @@
+import type { NodeId } from '@sg/schema';
+import { NodeRegistry, NodeStatus } from '@sg/room';
+import type Redis from 'ioredis';
+import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import { REDIS_KEYS } from '../redis-keys';
+
+/** Node liveness as a TTL key per node plus a status hash of every registered node. */
+export class RedisNodeRegistry extends NodeRegistry {
+  private readonly redis: ClusterRedis;
+
+  constructor(redis: Redis) {
+    super();
+    this.redis = defineClusterCommands(redis);
+  }
+
+  async heartbeat(status: NodeStatus, ttlMs: number, firstBeat: boolean): Promise<'alive' | 'reaped'> {
+    const reply = await this.redis.sgNodeHeartbeat(
+      REDIS_KEYS.nodes,
+      REDIS_KEYS.nodeAlive(status.node_id),
+      status.node_id,
+      JSON.stringify(status),
+      String(ttlMs),
+      firstBeat ? '1' : '0',
+    );
+    return reply === 1 ? 'alive' : 'reaped';
+  }
+
+  async deadNodes(): Promise<NodeId[]> {
+    return (await this.redis.sgDeadNodes(REDIS_KEYS.nodes, REDIS_KEYS.nodeAlivePrefix)) as NodeId[];
+  }
+
+  async liveNodes(): Promise<NodeStatus[]> {
+    const all = await this.redis.hgetall(REDIS_KEYS.nodes);
+    const ids = Object.keys(all).sort();
+    if (ids.length === 0) return [];
+    const alive = await this.redis.exists(...ids.map((id) => REDIS_KEYS.nodeAlive(id)));
+    if (alive === ids.length) return ids.map((id) => JSON.parse(all[id]) as NodeStatus);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(REDIS_KEYS.nodeAlive(id));
+    const flags = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => flags[i]?.[1] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
+  }
+
+  async deregister(node: NodeId): Promise<void> {
+    await this.redis.multi().hdel(REDIS_KEYS.nodes, node).del(REDIS_KEYS.nodeAlive(node)).exec();
+  }
+}

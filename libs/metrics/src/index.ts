@@ -1,0 +1,3 @@
+export * from './metric-names';
+export * from './gateway-metric-providers';
+export * from './platform-metrics.module';

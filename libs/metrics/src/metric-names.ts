@@ -1,0 +1,23 @@
+/** Every product metric name in one place; labels never carry room, peer or user ids. */
+export const METRIC = {
+  websocketsActive: 'signaling_websockets_active',
+  roomsActive: 'signaling_rooms_active',
+  messagesTotal: 'signaling_messages_total',
+  iceNegotiationSeconds: 'signaling_ice_negotiation_seconds',
+  schemaRejectsTotal: 'signaling_schema_rejects_total',
+  redisRoundtripSeconds: 'signaling_redis_roundtrip_seconds',
+  fanoutSeconds: 'signaling_fanout_seconds',
+  admissionsTotal: 'signaling_admissions_total',
+  peersLeftTotal: 'signaling_peers_left_total',
+  sessionEventsPending: 'signaling_session_events_pending',
+  sessionEventsWrittenTotal: 'signaling_session_events_written_total',
+  sessionEventWriteFailuresTotal: 'signaling_session_event_write_failures_total',
+  sessionEventsDroppedTotal: 'signaling_session_events_dropped_total',
+  nodesReapedTotal: 'signaling_nodes_reaped_total',
+} as const;
+
+/** PROTOCOL/issue: ICE negotiation from offer to first `connected`, 0.05 s to 10 s. */
+export const ICE_NEGOTIATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10];
+
+/** Redis and cross-node latencies live in the sub-millisecond to tens-of-ms range. */
+export const REDIS_LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];

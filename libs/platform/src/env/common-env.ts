@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ToInt } from './env-transforms';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Node ids appear in Redis keys and channel names: keep them to a safe alphabet. */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function defaultNodeId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 48) || 'node';
+  return `${host}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Variables every app reads (PROTOCOL section 4). */
+export class CommonEnv {
+  @ToInt()
+  @IsInt({ message: 'must be an integer from 1 to 65535' })
+  @Min(1, { message: 'must be an integer from 1 to 65535' })
+  @Max(65535, { message: 'must be an integer from 1 to 65535' })
+  PORT: number = 8080;
+
+  /** Listen address: 0.0.0.0 in containers, 127.0.0.1 for local runs and tests. */
+  @IsString()
+  @Matches(/^[0-9A-Za-z.:\[\]-]{1,255}$/, { message: 'must be a host name or IP address' })
+  HOST: string = '0.0.0.0';
+
+  @IsString()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsString()
+  @Matches(NODE_ID_PATTERN, { message: 'must match ^[A-Za-z0-9_.-]{1,64}$' })
+  NODE_ID: string = defaultNodeId();
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}

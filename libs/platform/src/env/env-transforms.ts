@@ -1,0 +1,24 @@
+import { Transform } from 'class-transformer';
+
+/** "8080" -> 8080; anything that is not a plain decimal integer stays a string and fails @IsInt. */
+export const ToInt = (): PropertyDecorator =>
+  Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value));
+
+/** "true"/"false" (any case) -> boolean; anything else fails @IsBoolean. */
+export const ToBoolean = (): PropertyDecorator =>
+  Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const lowered = value.trim().toLowerCase();
+    return lowered === 'true' ? true : lowered === 'false' ? false : value;
+  });
+
+/** "a, b,,c" -> ["a", "b", "c"]. */
+export const ToList = (): PropertyDecorator =>
+  Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0)
+      : value,
+  );

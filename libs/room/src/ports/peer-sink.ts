@@ -1,0 +1,8 @@
+/**
+ * Where frames for one local peer go. The room logic never sees a socket, only
+ * this sink (LiveKit's MessageSink): the gateway implements it over `ws`.
+ */
+export interface PeerSink {
+  /** Sends one serialized server frame. */
+  send(frame: string): void;
+}

@@ -1,0 +1,33 @@
+import type { NodeId, PeerId, RoomId } from '@sg/schema';
+import type { RoomMember } from '../room-member';
+
+export type JoinRoomResult =
+  | { readonly admitted: true; readonly others: RoomMember[] }
+  | { readonly admitted: false; readonly reason: 'full' };
+
+export interface LeaveRoomResult {
+  /** False when the peer was already gone (e.g. reaped after its node was declared dead). */
+  readonly removed: boolean;
+  readonly remaining: RoomMember[];
+}
+
+export interface ReapedMember {
+  readonly room: RoomId;
+  readonly peerId: PeerId;
+  readonly remaining: RoomMember[];
+}
+
+/**
+ * The cluster-wide membership of rooms: the one source of truth for who is in
+ * a room and on which node. Every operation is atomic across all nodes.
+ */
+export abstract class RoomDirectory {
+  /** Adds `member` unless the room already holds `capacity` peers; returns the others. */
+  abstract join(room: RoomId, member: RoomMember, capacity: number): Promise<JoinRoomResult>;
+  /** Removes a peer hosted by `node` and returns who remains, to tell them. */
+  abstract leave(room: RoomId, peerId: PeerId, node: NodeId): Promise<LeaveRoomResult>;
+  /** One member, or null: the fallback when a node's cached view misses a peer. */
+  abstract member(room: RoomId, peerId: PeerId): Promise<RoomMember | null>;
+  /** Removes every member hosted by a dead node; only one caller gets each member back. */
+  abstract reapNode(node: NodeId): Promise<ReapedMember[]>;
+}

@@ -1,0 +1,177 @@
+import type { NodeId, PeerId, PeerLeftReason, RoomId } from '@sg/schema';
+import type { NodeMessage } from '../ports/node-message';
+import type { PeerBus } from '../ports/peer-bus';
+import type { PeerSink } from '../ports/peer-sink';
+import type { RoomMember } from '../room-member';
+import { groupByNode } from './group-by-node';
+import { LocalRoom } from './local-room';
+import { routeSignal, RouteSignalResult } from './route-signal';
+
+/** Told about every frame handed to a local peer (metrics, negotiation timing). */
+export interface DeliveryObserver {
+  delivered(room: RoomId, to: PeerId, type: string, from: PeerId | undefined): void;
+  busFailed(node: NodeId, error: unknown): void;
+}
+
+/**
+ * This node's rooms: who is in them (all nodes), which peers are local, and
+ * delivery of frames to peers wherever they are. Local peers take the fast
+ * path; remote ones cost one bus publish per node. Pure: no sockets, no Redis.
+ */
+export class RoomHub {
+  private readonly rooms = new Map<RoomId, LocalRoom>();
+
+  constructor(
+    private readonly node: NodeId,
+    private readonly bus: PeerBus,
+    private readonly observer: DeliveryObserver,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** Reserves a local slot before admission so frames racing the join are queued, not lost. */
+  beginJoin(room: RoomId, peerId: PeerId): void {
+    let localRoom = this.rooms.get(room);
+    if (!localRoom) {
+      localRoom = new LocalRoom();
+      this.rooms.set(room, localRoom);
+    }
+    localRoom.slots.set(peerId, { sink: null, queue: [] });
+  }
+
+  /** Admission failed: forget the reserved slot. */
+  abortJoin(room: RoomId, peerId: PeerId): void {
+    this.dropSlot(room, peerId);
+  }
+
+  /**
+   * Admission succeeded: learn the members, send `welcome`, then what queued
+   * meanwhile, then announce the newcomer to the others.
+   */
+  completeJoin(self: RoomMember, room: RoomId, others: RoomMember[], sink: PeerSink, welcome: string): void {
+    const localRoom = this.rooms.get(room);
+    const slot = localRoom?.slots.get(self.peerId);
+    if (!localRoom || !slot) throw new Error(`no pending join for ${self.peerId}`);
+    for (const member of others) {
+      if (!localRoom.departedWhilePending.has(member.peerId) && !localRoom.members.has(member.peerId)) {
+        localRoom.members.set(member.peerId, member);
+      }
+    }
+    localRoom.members.set(self.peerId, self);
+    const queued = slot.queue ?? [];
+    slot.queue = null;
+    slot.sink = sink;
+    if (!localRoom.hasPendingJoin) localRoom.departedWhilePending.clear();
+    sink.send(welcome);
+    for (const frame of queued) sink.send(frame);
+    this.deliver(room, others, JSON.stringify(peerJoinedFrame(self)), 'peer-joined', undefined, { joined: self });
+  }
+
+  /** The peer's socket is gone but it stays a member (it may resume): frames for it are dropped. */
+  detach(room: RoomId, peerId: PeerId): void {
+    const slot = this.rooms.get(room)?.slots.get(peerId);
+    if (slot) slot.sink = null;
+  }
+
+  /** Forgets a local peer that left, and tells the remaining members why. */
+  announceLeave(room: RoomId, peerId: PeerId, reason: PeerLeftReason, remaining: RoomMember[]): void {
+    this.dropSlot(room, peerId);
+    this.deliver(room, remaining, JSON.stringify({ type: 'peer-left', peerId, reason }), 'peer-left', undefined, {
+      left: peerId,
+    });
+  }
+
+  /** The room's members as this node knows them, or an empty view. */
+  members(room: RoomId): ReadonlyMap<PeerId, RoomMember> {
+    return this.rooms.get(room)?.members ?? EMPTY_MEMBERS;
+  }
+
+  /** Adds a member learned from the directory after a cache miss. */
+  learn(room: RoomId, member: RoomMember): void {
+    const localRoom = this.rooms.get(room);
+    if (localRoom && !localRoom.departedWhilePending.has(member.peerId)) localRoom.members.set(member.peerId, member);
+  }
+
+  isLocal(room: RoomId, peerId: PeerId): boolean {
+    return this.rooms.get(room)?.slots.has(peerId) ?? false;
+  }
+
+  /** Local peers per room, e.g. to reap or drain them. */
+  localPeers(): Array<{ room: RoomId; peerId: PeerId }> {
+    const peers: Array<{ room: RoomId; peerId: PeerId }> = [];
+    for (const [room, localRoom] of this.rooms) for (const peerId of localRoom.slots.keys()) peers.push({ room, peerId });
+    return peers;
+  }
+
+  route(room: RoomId, from: PeerId, to: PeerId | undefined): RouteSignalResult {
+    return routeSignal(this.members(room), from, to);
+  }
+
+  /** Sends one frame to members wherever they are: local sinks, then one publish per remote node. */
+  deliver(
+    room: RoomId,
+    targets: Iterable<RoomMember>,
+    frame: string,
+    type: string,
+    from: PeerId | undefined,
+    change?: Pick<NodeMessage, 'joined' | 'left'>,
+  ): void {
+    const localRoom = this.rooms.get(room);
+    for (const [node, peers] of groupByNode(targets)) {
+      if (node === this.node) {
+        if (localRoom) for (const peerId of peers) this.deliverLocal(localRoom, room, peerId, frame, type, from);
+        continue;
+      }
+      const message: NodeMessage = { room, to: peers, frame, type, from, sentAt: this.now(), ...change };
+      this.bus.publish(node, message).catch((error: unknown) => this.observer.busFailed(node, error));
+    }
+  }
+
+  /** A message from another node: apply the membership change, then hand the frame to local peers. */
+  receive(message: NodeMessage): void {
+    const localRoom = this.rooms.get(message.room);
+    if (!localRoom) return;
+    if (message.joined && !localRoom.departedWhilePending.has(message.joined.peerId)) {
+      localRoom.members.set(message.joined.peerId, message.joined);
+    }
+    if (message.left) {
+      localRoom.members.delete(message.left);
+      if (localRoom.hasPendingJoin) localRoom.departedWhilePending.add(message.left);
+    }
+    for (const peerId of message.to) {
+      this.deliverLocal(localRoom, message.room, peerId, message.frame, message.type, message.from);
+    }
+  }
+
+  private deliverLocal(
+    localRoom: LocalRoom,
+    room: RoomId,
+    peerId: PeerId,
+    frame: string,
+    type: string,
+    from: PeerId | undefined,
+  ): void {
+    // the membership check is what keeps a frame inside its room, even if a
+    // remote node addressed a peer of another room
+    if (localRoom.deliverTo(peerId, frame)) this.observer.delivered(room, peerId, type, from);
+  }
+
+  private dropSlot(room: RoomId, peerId: PeerId): void {
+    const localRoom = this.rooms.get(room);
+    if (!localRoom) return;
+    localRoom.slots.delete(peerId);
+    localRoom.members.delete(peerId);
+    if (localRoom.slots.size === 0) this.rooms.delete(room);
+  }
+}
+
+const EMPTY_MEMBERS: ReadonlyMap<PeerId, RoomMember> = new Map();
+
+function peerJoinedFrame(member: RoomMember): { type: 'peer-joined'; peerId: PeerId; name?: string } {
+  return member.name === undefined
+    ? { type: 'peer-joined', peerId: member.peerId }
+    : { type: 'peer-joined', peerId: member.peerId, name: member.name };
+}

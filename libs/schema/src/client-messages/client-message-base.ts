@@ -1,0 +1,19 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { LIMITS } from '../limits';
+
+/** Fields every client message may carry (PROTOCOL section 1). */
+export abstract class ClientMessageBase {
+  /** Client correlation id; an `error` caused by this message echoes it as `ref`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.messageIdMaxLength)
+  id?: string;
+}
+
+/** Messages that may be addressed to one peer with `to`. */
+export abstract class AddressedMessageBase extends ClientMessageBase {
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.peerIdMaxLength)
+  to?: string;
+}

@@ -1,0 +1,8 @@
+/** Branded identifiers: a PeerId can never be passed where a RoomId is expected. */
+export type RoomId = string & { readonly __brand: 'RoomId' };
+export type PeerId = string & { readonly __brand: 'PeerId' };
+export type NodeId = string & { readonly __brand: 'NodeId' };
+export type SessionId = string & { readonly __brand: 'SessionId' };
+
+/** PROTOCOL section 1: `room` is `^[A-Za-z0-9_-]{1,64}$`. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

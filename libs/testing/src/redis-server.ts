@@ -1,0 +1,54 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { freePort } from './free-port';
+
+export interface ThrowawayRedis {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private `redis-server` on a free loopback port, persisting nothing.
+ * Tests never share the machine's Redis: they pass on any machine with the binary.
+ */
+export async function startRedisServer(): Promise<ThrowawayRedis> {
+  const binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
+  if (spawnSync(binary, ['--version']).error) {
+    throw new Error(`${binary} is not installed: install it (Debian: apt-get install -y redis-server) to run these tests`);
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await waitForPort(port, 5_000);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

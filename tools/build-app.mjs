@@ -1,0 +1,46 @@
+// Builds one Nest app into dist/apps/<app>/main.js: esbuild bundles the
+// workspace's TypeScript (libs resolved through tsconfig paths) and leaves
+// node_modules external. Files are compiled by TypeScript itself, because
+// esbuild cannot emit the decorator metadata Nest's dependency injection reads.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import ts from 'typescript';
+
+const app = process.argv[2];
+if (!app) {
+  console.error('usage: node tools/build-app.mjs <app>');
+  process.exit(2);
+}
+
+const root = resolve(import.meta.dirname, '..');
+const tsconfigPath = resolve(root, 'tsconfig.base.json');
+const { config } = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
+const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
+const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, sourceMap: false, inlineSourceMap: true, inlineSources: true, declaration: false, noEmit: false };
+
+const typescriptWithMetadata = {
+  name: 'typescript-with-decorator-metadata',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const output = ts.transpileModule(source, { compilerOptions, fileName: path });
+      return { contents: output.outputText, loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [resolve(root, `apps/${app}/src/main.ts`)],
+  outfile: resolve(root, `dist/apps/${app}/main.js`),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  tsconfig: resolve(root, 'tsconfig.json'),
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [typescriptWithMetadata],
+});
+console.log(`built dist/apps/${app}/main.js`);
