@@ -2,9 +2,9 @@ import { SimulatedNode } from './simulated-node';
 import { timed } from './timed-ops';
 
 /**
- * Rooms coming and going on the nodes while traffic flows: each tick one node joins a
- * fresh room (SUBSCRIBE) or leaves its oldest one (UNSUBSCRIBE), keeping about
- * `poolSize` churning rooms. The traffic rooms are not touched, so no message is lost.
+ * Rooms coming and going on the nodes while traffic flows: each op is one node joining
+ * a fresh room (SUBSCRIBE) or leaving its oldest one (UNSUBSCRIBE); once `poolSize`
+ * churning rooms are live, joins and leaves alternate. The traffic rooms are not touched, so no message is lost.
  */
 export class RoomChurn {
   readonly joinRtts: number[] = [];
@@ -42,8 +42,8 @@ export class RoomChurn {
   }
 
   private op(): Promise<void> {
-    const leave = this.live.length >= this.poolSize || (this.live.length > 0 && this.next % 2 === 1);
-    if (leave) {
+    // fill the pool with joins, then alternate: a full pool leaves one, the next op joins one
+    if (this.live.length >= this.poolSize) {
       const { node, channel } = this.live.shift()!;
       return timed(this.leaveRtts, () => node.subscriber.unsubscribe(channel));
     }

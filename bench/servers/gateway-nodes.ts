@@ -15,6 +15,8 @@ export const GATEWAY_MAIN = resolve(REPO_ROOT, 'dist/apps/gateway/main.js');
  * default rate each peer sends well under 200 msg/s.
  */
 export const GATEWAY_BENCH_ENV: Readonly<Record<string, string>> = {
+  // nothing leaves this machine: listen on loopback only
+  HOST: '127.0.0.1',
   RATE_LIMIT_CONN_PER_10S: '100000',
 };
 

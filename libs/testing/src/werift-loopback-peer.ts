@@ -46,8 +46,8 @@ class LoopbackPeerConnection extends RTCPeerConnection {
       iceUseLinkLocalAddress: false,
       // ...so 127.0.0.1 is the only address gathered
       iceAdditionalHostAddresses: [LOOPBACK],
-      // bind the ICE socket to 127.0.0.1 instead of 0.0.0.0: the kernel refuses to send from it
-      // to any other host, whatever the ICE agent decides
+      // bind the ICE socket to 127.0.0.1 instead of 0.0.0.0: the kernel does not route a packet
+      // with a loopback source off the machine, whatever the ICE agent decides
       iceInterfaceAddresses: { udp4: LOOPBACK },
       // ICE-TCP would open listening and outgoing TCP sockets; UDP is enough on loopback
       iceUseTcp: false,
@@ -60,10 +60,12 @@ class LoopbackPeerConnection extends RTCPeerConnection {
   override setLocalDescription(description: { type: 'rollback' }): Promise<void>;
   override setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<SessionDescription>;
   override setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<SessionDescription | void> {
-    // With no STUN server configured, werift's ICE agent falls back to stun.l.google.com:19302
-    // (werift/lib/ice/src/ice.js, Connection constructor) and, unless ice-lite, queries it while
-    // gathering; no configuration value turns this off. Gathering starts only here, and every
-    // transport exists by now, so the fallback is cleared at the last moment before it is read.
+    // No configuration turns STUN off: the peer hands its ICE agent a STUN server only from a
+    // `stun:` URL in iceServers (werift/lib/webrtc/src/utils.js, parseIceServers), and the agent
+    // replaces a missing one with stun.l.google.com:19302 (werift/lib/ice/src/ice.js, Connection
+    // constructor), which it resolves and queries while gathering unless it is ice-lite. Gathering
+    // starts only in setLocalDescription and every transport exists by then, so the fallback is
+    // cleared here, the last moment before it is read.
     for (const transport of this.iceTransports) transport.connection.stunServer = undefined;
     return super.setLocalDescription(description);
   }
