@@ -3,7 +3,9 @@
  * gateway nodes with node --cpu-prof): top functions by self time, and self time by
  * module, leaving out idle time.
  *
- *   npx tsx bench/profile-summary.ts DIR/CPU.*.cpuprofile [--top=25]
+ *   npx tsx bench/profile-summary.ts DIR/CPU.*.cpuprofile [--top=25] [--skip-ms=3000]
+ *
+ * --skip-ms leaves out the first milliseconds of each profile (start-up, module loading).
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,6 +15,7 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -31,7 +34,8 @@ function moduleOf(url: string): string {
 function main(): void {
   const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
-  if (files.length === 0) throw new Error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [--top=25]');
+  const skipUs = 1000 * Number(process.argv.find((a) => a.startsWith('--skip-ms='))?.slice(10) ?? 0);
+  if (files.length === 0) throw new Error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [--top=25] [--skip-ms=0]');
   const byFunction = new Map<string, number>();
   const byModule = new Map<string, number>();
   let busy = 0;
@@ -39,10 +43,12 @@ function main(): void {
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let elapsedUs = 0;
     for (let i = 0; i < profile.samples.length; i++) {
       const node = nodes.get(profile.samples[i]);
       const us = profile.timeDeltas[i] ?? 0;
-      if (!node) continue;
+      elapsedUs += us;
+      if (!node || elapsedUs < skipUs) continue;
       const { functionName, url, lineNumber } = node.callFrame;
       if (functionName === '(idle)') {
         idle += us;

@@ -18,7 +18,8 @@ export class SignalingClient {
   readonly frames: ServerFrame[] = [];
   readonly closed: Promise<CloseEvent>;
   private readonly waiters: Array<() => void> = [];
-  private cursor = 0;
+  /** Frames already returned by next(); each frame is returned once. */
+  private readonly taken: boolean[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -56,13 +57,14 @@ export class SignalingClient {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The next frame (of `type`, if given) after those already taken; frames skipped over stay readable in `frames`. */
+  /** The oldest frame (of `type`, if given) not yet returned; waiters for other types do not consume it. */
   async next(type?: string, timeoutMs = 5_000): Promise<ServerFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      while (this.cursor < this.frames.length) {
-        const frame = this.frames[this.cursor++];
-        if (type === undefined || frame.type === type) return frame;
+      for (let i = 0; i < this.frames.length; i++) {
+        if (this.taken[i] || (type !== undefined && this.frames[i].type !== type)) continue;
+        this.taken[i] = true;
+        return this.frames[i];
       }
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${type ?? 'a frame'}; got ${JSON.stringify(this.frames)}`);
       const remaining = deadline - Date.now();

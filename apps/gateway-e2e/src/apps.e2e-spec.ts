@@ -1,0 +1,122 @@
+import { AppProcess, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
+
+const ADMIN_API_KEY = 'test-admin-key-0123456789';
+
+function redisUrl(): string {
+  const url = process.env['TEST_REDIS_URL'];
+  if (!url) throw new Error('TEST_REDIS_URL is not set');
+  return url;
+}
+
+async function metricsText(app: AppProcess): Promise<string> {
+  return (await fetch(`${app.baseUrl}/metrics`)).text();
+}
+
+// How the apps start, what they serve and how they refuse bad configuration (PROTOCOL sections 3 and 4).
+describe('the three apps', () => {
+  let cluster: GatewayCluster;
+  let indexer: AppProcess;
+  let adminSearch: AppProcess;
+
+  beforeAll(async () => {
+    cluster = await startGatewayCluster(2);
+    [indexer, adminSearch] = await Promise.all([
+      startApp('indexer', { REDIS_URL: redisUrl(), SQLITE_PATH: ':memory:' }),
+      startApp('admin-search', { REDIS_URL: redisUrl(), ADMIN_API_KEY, SQLITE_PATH: ':memory:' }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([cluster.stop(), indexer.stop(), adminSearch.stop()]);
+  });
+
+  it.each(['gateway', 'indexer', 'admin-search'] as const)('%s serves /healthz, /readyz and /metrics', async (app) => {
+    const process = app === 'gateway' ? cluster.nodes[0] : app === 'indexer' ? indexer : adminSearch;
+    expect((await fetch(`${process.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${process.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', details: { redis: { status: 'up' } } });
+    const metrics = await fetch(`${process.baseUrl}/metrics`);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toContain('process_cpu_seconds_total');
+  });
+
+  it('exposes the gateway metrics without any id as a label', async () => {
+    const room = uniqueName('metrics');
+    const alice = await SignalingClient.join(cluster.wsUrl(0, `room=${room}`));
+    const bob = await SignalingClient.join(cluster.wsUrl(0, `room=${room}`));
+    alice.send({ type: 'offer', to: bob.peerId, sdp: 'v=0' });
+    await bob.next('offer');
+    alice.send('garbage');
+    await alice.next('error');
+    const text = await metricsText(cluster.nodes[0]);
+    for (const name of [
+      'signaling_websockets_active',
+      'signaling_rooms_active',
+      'signaling_messages_total',
+      'signaling_ice_negotiation_seconds_bucket',
+      'signaling_schema_rejects_total',
+      'signaling_redis_roundtrip_seconds_bucket',
+      'signaling_fanout_seconds_bucket',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toMatch(/^signaling_websockets_active\{[^}]*\} 2$/m);
+    expect(text).toMatch(/^signaling_rooms_active\{[^}]*\} 1$/m);
+    expect(text).toMatch(/^signaling_messages_total\{[^}]*msg_type="offer"[^}]*direction="in"[^}]*\} 1$/m);
+    expect(text).toMatch(/^signaling_messages_total\{[^}]*msg_type="offer"[^}]*direction="out"[^}]*\} 1$/m);
+    expect(text).toMatch(/^signaling_schema_rejects_total\{[^}]*\} 1$/m);
+    expect(text).toMatch(/signaling_ice_negotiation_seconds_bucket\{le="0.05"/);
+    expect(text).toMatch(/signaling_ice_negotiation_seconds_bucket\{le="10"/);
+    for (const id of [room, alice.peerId, bob.peerId]) expect(text).not.toContain(id);
+    alice.close();
+    bob.close();
+  });
+
+  it('lists live gateway nodes and rooms through the admin API, only with the key', async () => {
+    const room = uniqueName('admin');
+    const alice = await SignalingClient.join(cluster.wsUrl(1, `room=${room}`));
+    expect((await fetch(`${adminSearch.baseUrl}/api/nodes`)).status).toBe(401);
+    const wrong = await fetch(`${adminSearch.baseUrl}/api/rooms`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(JSON.stringify(await wrong.json())).not.toContain(room);
+    const auth = { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } };
+    const nodes = (await (await fetch(`${adminSearch.baseUrl}/api/nodes`, auth)).json()) as Array<Record<string, unknown>>;
+    expect(nodes.map((node) => node['node_id'])).toEqual(expect.arrayContaining(cluster.nodeIds));
+    expect(nodes[0]).toEqual({
+      node_id: expect.any(String),
+      connections: expect.any(Number),
+      rooms: expect.any(Number),
+      started_at: expect.any(Number),
+      last_seen: expect.any(Number),
+      draining: false,
+    });
+    const rooms = (await (await fetch(`${adminSearch.baseUrl}/api/rooms`, auth)).json()) as Array<{ room_id: string; peers: unknown[] }>;
+    expect(rooms.find((entry) => entry.room_id === room)).toEqual({
+      room_id: room,
+      peers: [{ peer_id: alice.peerId, user: null, node: cluster.nodeIds[1], joined_at: expect.any(Number) }],
+    });
+    alice.close();
+  });
+
+  it.each([
+    ['gateway', { PORT: 'eighty' }, 'PORT'],
+    ['gateway', { ROOM_CAPACITY: '0' }, 'ROOM_CAPACITY'],
+    ['gateway', { REDIS_URL: 'http://nope' }, 'REDIS_URL'],
+    ['gateway', { TURN_SECRET: 'short-secret-x' , TURN_URLS: 'turn:t.example.test' }, 'TURN_SECRET'],
+    ['gateway', { ENABLE_AUTH: 'true' }, 'ENABLE_AUTH'],
+    ['indexer', { STORE: 'postgres' }, 'STORE'],
+    ['admin-search', {}, 'ADMIN_API_KEY'],
+  ] as const)('%s refuses to start with %j, naming %s', async (app, env, variable) => {
+    const result = await runAppToExit(app, { ...env, REDIS_URL: (env as Record<string, string>)['REDIS_URL'] ?? redisUrl() });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(variable);
+    for (const value of Object.values(env)) if (value.length > 4) expect(result.output).not.toContain(value);
+  });
+
+  it('the indexer creates its consumer group so gateway events are kept for it', async () => {
+    const ready = (await (await fetch(`${indexer.baseUrl}/readyz`)).json()) as { details: Record<string, { status: string }> };
+    expect(ready.details['session-events']).toMatchObject({ status: 'up' });
+  });
+});

@@ -1,0 +1,73 @@
+import { SignalingClient, uniqueName } from '@sg/testing';
+import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
+
+const RESUME_WINDOW_MS = 1_500;
+
+// Lost sockets and lost nodes (PROTOCOL section 1, peer-left reasons timeout and node-lost).
+describe('liveness of peers and nodes', () => {
+  let cluster: GatewayCluster;
+  const clients: SignalingClient[] = [];
+
+  beforeAll(async () => {
+    cluster = await startGatewayCluster(3, {
+      RESUME_WINDOW_MS: String(RESUME_WINDOW_MS),
+      NODE_HEARTBEAT_INTERVAL_MS: '250',
+      NODE_TTL_MS: '1000',
+      ROOM_CAPACITY: '2',
+    });
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  async function join(node: number, room: string) {
+    const client = await SignalingClient.join(cluster.wsUrl(node, `room=${room}`));
+    clients.push(client);
+    return client;
+  }
+
+  it('announces a lost socket as `timeout` only after the resume window', async () => {
+    const room = uniqueName('lost');
+    const alice = await join(0, room);
+    const bob = await join(1, room);
+    await alice.next('peer-joined');
+    const droppedAt = Date.now();
+    bob.drop();
+    await alice.expectQuiet(RESUME_WINDOW_MS - 400, 'peer-left');
+    expect(await alice.next('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'timeout' });
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RESUME_WINDOW_MS - 50);
+  });
+
+  it('keeps the seat of a lost peer during the window and frees it after', async () => {
+    const room = uniqueName('seat');
+    const alice = await join(0, room);
+    const bob = await join(1, room);
+    bob.drop();
+    const early = await SignalingClient.connect(cluster.wsUrl(0, `room=${room}`));
+    expect((await early.closed).code).toBe(4409);
+    await alice.next('peer-left', 5_000);
+    const later = await join(1, room);
+    expect(later.welcome['peers']).toEqual([{ peerId: alice.peerId }]);
+  });
+
+  it('removes the peers of a killed node within seconds, with `node-lost`, and frees their seats', async () => {
+    const room = uniqueName('nodelost');
+    const alice = await join(0, room);
+    const victim = await join(2, room);
+    await alice.next('peer-joined');
+    const killedAt = Date.now();
+    await cluster.nodes[2].stop('SIGKILL');
+    expect(await alice.next('peer-left', 8_000)).toEqual({ type: 'peer-left', peerId: victim.peerId, reason: 'node-lost' });
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    // no ghost: the dead node's seat is free again
+    const replacement = await join(1, room);
+    expect(replacement.welcome['peers']).toEqual([{ peerId: alice.peerId }]);
+    const nodes = (await (await fetch(`${cluster.nodes[0].baseUrl}/readyz`)).json()) as { status: string };
+    expect(nodes.status).toBe('ok');
+  });
+});
