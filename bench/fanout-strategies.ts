@@ -37,6 +37,8 @@ interface LatencyRow {
   /** Messages Redis wrote to subscribers per message published. */
   readonly deliveriesPerMessage: number;
   readonly redisUsPerMessage: number;
+  /** CPU of this process (both simulated nodes: publish, receive, drop echoes) per message. */
+  readonly nodesUsPerMessage: number;
   /** CPU on either core used outside this bench, as a share of one core: a disturbed phase. */
   readonly otherShare: number;
   readonly joinRtt?: { p50: number; p99: number; count: number };
@@ -99,6 +101,7 @@ async function measure(
     deliveriesPerMessage: (received + nodes[0].echoes + nodes[1].echoes) / sent,
     // churn ops run in the same window: their Redis cost is in this figure too
     redisUsPerMessage: redisNs / 1000 / sent,
+    nodesUsPerMessage: cpuDeltaNs(selfBefore, readCpu(process.pid)) / 1000 / sent,
     otherShare,
     joinRtt: churn ? rttSummary(churn.joinRtts) : undefined,
     leaveRtt: churn ? rttSummary(churn.leaveRtts) : undefined,
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
       '## publish -> receive across nodes',
       '',
       table(
-        ['design', 'bytes', 'churn joins+leaves/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'deliveries/msg', 'Redis CPU us/msg', 'join RTT p50/p99 ms', 'leave RTT p50/p99 ms', 'other %'],
+        ['design', 'bytes', 'churn joins+leaves/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'deliveries/msg', 'Redis CPU us/msg', 'nodes CPU us/msg', 'join RTT p50/p99 ms', 'leave RTT p50/p99 ms', 'other %'],
         rows.map((r) => [
           r.design,
           String(r.size),
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
           String(r.lost),
           r.deliveriesPerMessage.toFixed(2),
           r.redisUsPerMessage.toFixed(2),
+          r.nodesUsPerMessage.toFixed(2),
           r.joinRtt ? `${ms(r.joinRtt.p50)} / ${ms(r.joinRtt.p99)}` : '-',
           r.leaveRtt ? `${ms(r.leaveRtt.p50)} / ${ms(r.leaveRtt.p99)}` : '-',
           (r.otherShare * 100).toFixed(0),
@@ -213,6 +217,7 @@ async function main(): Promise<void> {
       '',
       'deliveries/msg: per-room channels deliver each signal to every node hosting the room, the sender\'s own node included;',
       'per-node channels deliver it once. Redis CPU in churn rows includes the SUBSCRIBE/UNSUBSCRIBE work of the churn.',
+      'nodes CPU: this process, i.e. both simulated nodes publishing and receiving (ioredis), per message published.',
       'other %: CPU used on the Redis or the client core by processes outside this bench; above a few percent, rerun on a quiet machine.',
     ].join('\n');
     process.stdout.write(`${output}\n`);

@@ -19,6 +19,15 @@ export interface RelayBenchOptions {
   readonly warmupSeconds: number;
   /** --drain-ms / BENCH_DRAIN_MS: wait for late frames before counting them lost. */
   readonly drainMs: number;
+  /** --tick-ms / BENCH_TICK_MS: sender timer period; larger ticks send in bursts. */
+  readonly tickMs: number;
+  /**
+   * --quiet-wait-seconds / BENCH_QUIET_WAIT_SECONDS: before each step, wait up to this
+   * long for the cores to be free of other work; --retries / BENCH_RETRIES: a step that
+   * other processes disturbed anyway is run again up to this many times.
+   */
+  readonly quietWaitSeconds: number;
+  readonly retries: number;
   /** --p99-limit-ms / BENCH_P99_LIMIT_MS: stepping stops above it. */
   readonly p99LimitMs: number;
   /** --ratio-rate / BENCH_RATIO_RATE: the rate at which servers are compared with the bare relay. */
@@ -28,8 +37,10 @@ export interface RelayBenchOptions {
   readonly loadCore: number;
   /** --gateway-env / BENCH_GATEWAY_ENV: extra gateway variables, "K=V,K=V". */
   readonly gatewayEnv: Readonly<Record<string, string>>;
-  /** --cpu-prof / BENCH_CPU_PROF: directory for gateway CPU profiles (node --cpu-prof). */
+  /** --cpu-prof / BENCH_CPU_PROF: directory for the Node servers' CPU profiles (node --cpu-prof), see bench/profile-summary.ts. */
   readonly cpuProfDir: string | undefined;
+  /** --node-flags / BENCH_NODE_FLAGS: extra node flags for the Node servers, space-separated (e.g. --perf-basic-prof). */
+  readonly nodeFlags: readonly string[];
   /** --json / BENCH_JSON: file for the raw results. */
   readonly jsonFile: string | undefined;
 }
@@ -56,6 +67,13 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return number;
 }
 
+function nonNegative(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number >= 0, got "${value}"`);
+  return number;
+}
+
 function core(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
@@ -64,8 +82,9 @@ function core(name: string, value: string | undefined, fallback: number): number
 }
 
 export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=500,1000,2000 --sizes=offer,candidate
-                 --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --p99-limit-ms=50 --ratio-rate=2000
-                 --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --json=FILE]
+                 --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000
+                 --quiet-wait-seconds=20 --retries=2
+                 --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
 
 /** Reads and checks the options; throws naming the bad one. */
@@ -93,12 +112,16 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     stepSeconds: positive('--step-seconds', raw(argv, 'step-seconds', 'BENCH_STEP_SECONDS'), 2),
     warmupSeconds: positive('--warmup-seconds', raw(argv, 'warmup-seconds', 'BENCH_WARMUP_SECONDS'), 2),
     drainMs: positive('--drain-ms', raw(argv, 'drain-ms', 'BENCH_DRAIN_MS'), 2000),
+    tickMs: positive('--tick-ms', raw(argv, 'tick-ms', 'BENCH_TICK_MS'), 1),
+    quietWaitSeconds: nonNegative('--quiet-wait-seconds', raw(argv, 'quiet-wait-seconds', 'BENCH_QUIET_WAIT_SECONDS'), 20),
+    retries: Math.round(nonNegative('--retries', raw(argv, 'retries', 'BENCH_RETRIES'), 2)),
     p99LimitMs: positive('--p99-limit-ms', raw(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
     ratioRate: positive('--ratio-rate', raw(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
     serverCore,
     loadCore,
     gatewayEnv,
     cpuProfDir: raw(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
+    nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
     jsonFile: raw(argv, 'json', 'BENCH_JSON'),
   };
 }

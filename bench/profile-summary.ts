@@ -15,7 +15,6 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
-  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];

@@ -19,6 +19,8 @@ export interface StepRecord {
    * share of one core (the larger of the two): above a few percent the step was disturbed.
    */
   readonly otherCpuShare: number;
+  /** Runs of this step; more than one when other processes disturbed the earlier ones. */
+  readonly attempts: number;
   readonly pass: boolean;
   readonly failReason: string | undefined;
 }
@@ -29,6 +31,11 @@ export interface ServerRecord {
   readonly connect: ConnectResult | undefined;
   readonly steps: StepRecord[];
   readonly error: string | undefined;
+}
+
+/** The load process near a full core, or sending late: the step measured the load, not the server. */
+export function loadBound(result: StepResult): boolean {
+  return result.loadCpuShare > 0.85 || result.achievedRate < 0.97 * result.targetRate;
 }
 
 const fixed = (value: number | undefined, digits: number) =>
@@ -74,7 +81,7 @@ export function stepsTable(records: readonly ServerRecord[]): string {
         fixed(step.redisCpuUsPerMsg, 1),
         fixed(r.loadCpuShare * 100, 0),
         fixed(step.otherCpuShare * 100, 0),
-        step.failReason ?? 'ok',
+        (step.failReason ?? 'ok') + (loadBound(r) ? ' (load-bound)' : ''),
       ]);
     }
   }
@@ -88,10 +95,13 @@ function maxPassingRate(steps: readonly StepRecord[], kind: SignalKind, rates: r
   const ofKind = steps.filter((s) => s.kind === kind);
   if (ofKind.length === 0) return '-';
   const passing = ofKind.filter((s) => s.pass).map((s) => s.rate);
-  if (passing.length === 0) return `< ${ofKind[0].rate}`;
+  const last = ofKind[ofKind.length - 1];
+  // a limit the load process hit says nothing about the server
+  const note = loadBound(last.result) ? ' (load-bound)' : '';
+  if (passing.length === 0) return `< ${ofKind[0].rate}${note}`;
   const best = Math.max(...passing);
   // every configured rate passed: the server's limit lies above what was tried
-  return ofKind.every((s) => s.pass) && best === Math.max(...rates) ? `>= ${best}` : String(best);
+  return (ofKind.every((s) => s.pass) && best === Math.max(...rates) ? `>= ${best}` : String(best)) + note;
 }
 
 /** The step of `kind` at `rate`, if it ran. */

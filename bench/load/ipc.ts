@@ -16,6 +16,8 @@ export type WorkerCommand =
       readonly durationMs: number;
       /** How long to wait for the last frames before counting them lost. */
       readonly drainMs: number;
+      /** Sender timer period: each tick sends every frame due by then. */
+      readonly tickMs: number;
     }
   | { readonly cmd: 'close' };
 

@@ -34,8 +34,8 @@ export class LoadDriver {
     return reply.connected;
   }
 
-  async step(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number): Promise<StepResult> {
-    const reply = await this.call({ cmd: 'step', step, kind, rate, durationMs, drainMs });
+  async step(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number, tickMs: number): Promise<StepResult> {
+    const reply = await this.call({ cmd: 'step', step, kind, rate, durationMs, drainMs, tickMs });
     if (!('stepped' in reply)) throw new Error('unexpected reply to step');
     return reply.stepped;
   }

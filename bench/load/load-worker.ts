@@ -37,7 +37,7 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
       };
     }
     case 'step':
-      return { ok: true, stepped: await runner.run(command.step, command.kind, command.rate, command.durationMs, command.drainMs) };
+      return { ok: true, stepped: await runner.run(command.step, command.kind, command.rate, command.durationMs, command.drainMs, command.tickMs) };
     case 'close': {
       const peers = rooms.flat();
       // drop the step runner's "closed by server" accounting first

@@ -4,16 +4,15 @@ import { BenchPeer, ControlFrame } from './bench-peer';
 import { StepKind, StepResult } from './ipc';
 import { SignalKind, Stamp } from './payloads';
 
-/** Timer resolution of the open-loop sender: every tick sends what is due by then. */
-const TICK_MS = 1;
-
 /** Stamps use performance.now() in ns: the load process's own clock for send and receive. */
 const nowNs = () => Math.round(performance.now() * 1e6);
 
 /**
  * Runs fixed-rate steps over connected rooms and records one-way latency.
  * Open loop: frames leave on schedule whether or not earlier ones arrived, so a
- * server that falls behind shows growing latency rather than a slower sender.
+ * server that falls behind shows growing latency rather than a slower sender. Each
+ * timer tick sends every frame due by then, round-robin over the peers: with 1 ms
+ * ticks, arrivals are spread as independent peers would spread them.
  */
 export class StepRunner {
   private senders: BenchPeer[] = [];
@@ -54,7 +53,7 @@ export class StepRunner {
     }
   }
 
-  async run(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number): Promise<StepResult> {
+  async run(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number, tickMs: number): Promise<StepResult> {
     const total = Math.max(1, Math.round((rate * durationMs) / 1000));
     this.currentStep = step;
     this.latencies = new Float64Array(total);
@@ -82,7 +81,7 @@ export class StepRunner {
         }
         if (++ticks % 50 === 0) maxBuffered = Math.max(maxBuffered, ...senders.map((p) => p.socket.bufferedAmount));
         if (sent >= total) resolve();
-        else setTimeout(tick, TICK_MS);
+        else setTimeout(tick, tickMs);
       };
       tick();
     });

@@ -13,13 +13,14 @@ export async function startNodeScriptServer(options: {
   readonly script: string;
   readonly core: number;
   readonly target: (port: number) => LoadTarget;
+  readonly nodeFlags: readonly string[];
 }): Promise<RunningServer> {
   const port = await freePort();
   const proc = startProcess({
     name: `${options.name}-${port}`,
     core: options.core,
     command: process.execPath,
-    args: ['--import', 'tsx', resolve(__dirname, options.script), String(port)],
+    args: [...options.nodeFlags, '--import', 'tsx', resolve(__dirname, options.script), String(port)],
     cwd: REPO_ROOT,
   });
   try {
@@ -37,8 +38,9 @@ export async function startNodeScriptServer(options: {
   };
 }
 
-export function startBareRelay(core: number): Promise<RunningServer> {
+export function startBareRelay(core: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   return startNodeScriptServer({
+    nodeFlags,
     name: 'bare',
     description: 'bare ws relay (the floor)',
     script: 'bare-ws-relay.ts',
@@ -47,8 +49,9 @@ export function startBareRelay(core: number): Promise<RunningServer> {
   });
 }
 
-export function startPeerJs(core: number): Promise<RunningServer> {
+export function startPeerJs(core: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   return startNodeScriptServer({
+    nodeFlags,
     name: 'peerjs',
     description: 'PeerJS server (npm peer 1.0.2)',
     script: 'peerjs-server.ts',

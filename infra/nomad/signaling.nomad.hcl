@@ -5,7 +5,8 @@
 # Secrets live in Nomad Variables, one per task, readable only by that task:
 #
 #   nomad var put nomad/jobs/signaling/gateway/gateway \
-#     REDIS_URL=redis://:PASSWORD@redis.internal:6379 JWT_SECRET=... TURN_SECRET=...
+#     REDIS_URL=redis://:PASSWORD@redis.internal:6379 TURN_SECRET=...
+#   (add JWT_SECRET, and ENABLE_AUTH=true in env below, for token authentication)
 #   nomad var put nomad/jobs/signaling/sessions/indexer \
 #     REDIS_URL=redis://:PASSWORD@redis.internal:6379
 #   nomad var put nomad/jobs/signaling/sessions/admin-search \
@@ -125,7 +126,6 @@ job "signaling" {
         DRAIN_TIMEOUT_MS      = "20000"
         ALLOWED_ORIGINS       = var.allowed_origins
         TRUSTED_PROXIES       = var.trusted_proxies
-        ENABLE_AUTH           = "true"
         STUN_URLS             = "stun:stun.example.com:3478"
         TURN_URLS             = "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp"
         TURN_TTL_SECONDS      = "3600"

@@ -34,15 +34,25 @@ export function decodeNodeMessage(payload: string): NodeMessage | null {
   }
   const [version, type, room, sentAt, from, to, joined, left] = fields;
   if (version !== VERSION) return null;
+  const sentAtMs = Number(sentAt);
+  if (!Number.isFinite(sentAtMs)) return null;
+  let joinedMember: RoomMember | undefined;
+  if (joined !== '') {
+    try {
+      joinedMember = JSON.parse(joined) as RoomMember;
+    } catch {
+      return null;
+    }
+  }
   const message: { -readonly [K in keyof NodeMessage]: NodeMessage[K] } = {
     type,
     room: room as RoomId,
-    sentAt: Number(sentAt),
+    sentAt: sentAtMs,
     to: to === '' ? [] : (to.split(',') as PeerId[]),
     frame: payload.slice(start),
   };
   if (from !== '') message.from = from as PeerId;
-  if (joined !== '') message.joined = JSON.parse(joined) as RoomMember;
+  if (joinedMember) message.joined = joinedMember;
   if (left !== '') message.left = left as PeerId;
   return message;
 }

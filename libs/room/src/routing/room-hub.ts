@@ -79,6 +79,9 @@ export class RoomHub {
   /** Forgets a local peer that left, and tells the remaining members why. */
   announceLeave(room: RoomId, peerId: PeerId, reason: PeerLeftReason, remaining: RoomMember[]): void {
     this.dropSlot(room, peerId);
+    // a pending join's member snapshot may predate this departure
+    const localRoom = this.rooms.get(room);
+    if (localRoom?.hasPendingJoin) localRoom.departedWhilePending.add(peerId);
     this.deliver(room, remaining, JSON.stringify({ type: 'peer-left', peerId, reason }), 'peer-left', undefined, {
       left: peerId,
     });

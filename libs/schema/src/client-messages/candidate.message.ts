@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { LIMITS } from '../limits';
 import { AddressedMessageBase } from './client-message-base';
 
@@ -23,8 +23,7 @@ export class CandidateMessage extends AddressedMessageBase {
   sdpMLineIndex?: number | null;
 
   // part of RTCIceCandidateInit: relayed so addIceCandidate(init) works as sent
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsString()
   @MaxLength(LIMITS.usernameFragmentMaxLength)
   usernameFragment?: string | null;

@@ -1,10 +1,11 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { Optional } from './optional';
 import { LIMITS } from '../limits';
 
 /** Fields every client message may carry (PROTOCOL section 1). */
 export abstract class ClientMessageBase {
   /** Client correlation id; an `error` caused by this message echoes it as `ref`. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.messageIdMaxLength)
   id?: string;
@@ -12,7 +13,7 @@ export abstract class ClientMessageBase {
 
 /** Messages that may be addressed to one peer with `to`. */
 export abstract class AddressedMessageBase extends ClientMessageBase {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.peerIdMaxLength)
   to?: string;

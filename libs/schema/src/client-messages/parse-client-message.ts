@@ -1,6 +1,6 @@
-import { validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { CLIENT_MESSAGE_CLASSES, ClientMessage, ClientMessageType } from './client-message';
-import { StatsReport } from './stats-report';
+import { STATS_REPORT_KEYS, StatsReport } from './stats-report';
 
 export interface MessageRejection {
   readonly code: 'schema-error';
@@ -38,15 +38,42 @@ export function parseClientMessage(raw: string): ParseClientMessageResult {
   if (!Object.prototype.hasOwnProperty.call(CLIENT_MESSAGE_CLASSES, type)) {
     return reject(`unknown message type "${type.slice(0, 32)}"`, ref);
   }
-  const messageClass = CLIENT_MESSAGE_CLASSES[type as ClientMessageType];
-  // Object.assign instead of class-transformer: this is the relay hot path
-  const message: ClientMessage = Object.assign(new messageClass(), data);
+  // a frame trying to reach an object's prototype is hostile, not merely malformed
+  if (hasOwn(data, '__proto__') || (isPlainObject(data['report']) && hasOwn(data['report'], '__proto__'))) {
+    return reject(`${type}: field "__proto__" is not allowed`, ref);
+  }
+  const message = new CLIENT_MESSAGE_CLASSES[type as ClientMessageType]();
+  copyFields(data, message, MESSAGE_FIELDS[type as ClientMessageType]);
   if (message.type === 'stats' && isPlainObject(data['report'])) {
-    message.report = Object.assign(new StatsReport(), data['report']);
+    message.report = copyFields(data['report'], new StatsReport(), STATS_REPORT_KEYS);
   }
   const errors = validateSync(message, VALIDATION_OPTIONS);
   if (errors.length > 0) return reject(`${type}: ${describe(errors[0])}`, ref);
   return { ok: true, message };
+}
+
+/**
+ * The validated fields of each message class. Only these are copied from the
+ * frame: a key like `__proto__` or `constructor` must never reach the instance
+ * (it would swap its prototype and crash the validator), and unknown keys are
+ * dropped rather than relayed. Cheaper than class-transformer on the hot path.
+ */
+const MESSAGE_FIELDS = Object.fromEntries(
+  Object.entries(CLIENT_MESSAGE_CLASSES).map(([type, messageClass]) => [
+    type,
+    [...new Set(getMetadataStorage().getTargetValidationMetadatas(messageClass, '', true, false).map((meta) => meta.propertyName))],
+  ]),
+) as unknown as Record<ClientMessageType, readonly string[]>;
+
+function copyFields<T extends object>(source: Record<string, unknown>, target: T, fields: readonly string[]): T {
+  for (const field of fields) {
+    if (hasOwn(source, field)) (target as Record<string, unknown>)[field] = source[field];
+  }
+  return target;
+}
+
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 function reject(message: string, ref?: string): ParseClientMessageResult {

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { Optional } from './optional';
 import { LIMITS } from '../limits';
 import { AddressedMessageBase } from './client-message-base';
 
@@ -32,23 +33,23 @@ export type IceGatheringState = (typeof ICE_GATHERING_STATES)[number];
 export class StateMessage extends AddressedMessageBase {
   readonly type = 'state' as const;
 
-  @IsOptional()
+  @Optional()
   @IsIn(CONNECTION_STATES)
   connectionState?: ConnectionState;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ICE_CONNECTION_STATES)
   iceConnectionState?: IceConnectionState;
 
-  @IsOptional()
+  @Optional()
   @IsIn(SIGNALING_STATES)
   signalingState?: SignalingState;
 
-  @IsOptional()
+  @Optional()
   @IsIn(ICE_GATHERING_STATES)
   iceGatheringState?: IceGatheringState;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.stateReasonMaxLength)
   reason?: string;

@@ -1,40 +1,41 @@
-import { IsNumber, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNumber, IsString, MaxLength } from 'class-validator';
+import { Optional } from './optional';
 import { LIMITS } from '../limits';
 
 /** The getStats() summary a client may report; unknown keys are dropped. */
 export class StatsReport {
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   rttMs?: number;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   packetLossPct?: number;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   jitterMs?: number;
 
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   bitrateKbps?: number;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.statsStringMaxLength)
   localCandidateType?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.statsStringMaxLength)
   remoteCandidateType?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.statsStringMaxLength)
   protocol?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(LIMITS.statsStringMaxLength)
   relayProtocol?: string;

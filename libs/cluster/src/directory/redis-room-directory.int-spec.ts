@@ -1,0 +1,87 @@
+import type { NodeId, PeerId, RoomId } from '@sg/schema';
+import type { RoomMember } from '@sg/room';
+import type Redis from 'ioredis';
+import { REDIS_KEYS } from '../redis-keys';
+import { connectTestRedis } from '../testing/connect-test-redis';
+import { RedisRoomDirectory } from './redis-room-directory';
+
+const room = 'room-1' as RoomId;
+
+function member(peerId: string, node = 'node-a'): RoomMember {
+  return { peerId: peerId as PeerId, node: node as NodeId, user: null, joinedAt: 1_700_000_000_000 };
+}
+
+describe(RedisRoomDirectory.name, () => {
+  let redis: Redis;
+  let directory: RedisRoomDirectory;
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(1);
+    directory = new RedisRoomDirectory(redis);
+  });
+
+  beforeEach(() => redis.flushdb());
+  afterAll(() => redis.quit());
+
+  it('admits up to capacity and returns the members already there', async () => {
+    expect(await directory.join(room, member('p1'), 2)).toEqual({ admitted: true, others: [] });
+    expect(await directory.join(room, member('p2', 'node-b'), 2)).toEqual({ admitted: true, others: [member('p1')] });
+    expect(await directory.join(room, member('p3'), 2)).toEqual({ admitted: false, reason: 'full' });
+  });
+
+  it('holds capacity exactly under 50 concurrent joins from several connections', async () => {
+    const connections = await Promise.all([1, 2, 3].map(() => connectTestRedis(1).then((c) => c)));
+    // connectTestRedis flushes: create the others first, then race
+    const directories = connections.map((connection) => new RedisRoomDirectory(connection));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => directories[i % 3].join(room, member(`p${i}`, `node-${i % 3}`), 10)),
+    );
+    expect(results.filter((result) => result.admitted)).toHaveLength(10);
+    expect(await redis.hlen(REDIS_KEYS.room(room))).toBe(10);
+    await Promise.all(connections.map((connection) => connection.quit()));
+  });
+
+  it('removes a member and returns who remains; a second leave removes nothing', async () => {
+    await directory.join(room, member('p1'), 5);
+    await directory.join(room, member('p2', 'node-b'), 5);
+    expect(await directory.leave(room, 'p1' as PeerId, 'node-a' as NodeId)).toEqual({ removed: true, remaining: [member('p2', 'node-b')] });
+    expect(await directory.leave(room, 'p1' as PeerId, 'node-a' as NodeId)).toEqual({ removed: false, remaining: [] });
+    expect(await redis.sismember(REDIS_KEYS.rooms, room)).toBe(1);
+    await directory.leave(room, 'p2' as PeerId, 'node-b' as NodeId);
+    expect(await redis.sismember(REDIS_KEYS.rooms, room)).toBe(0);
+    expect(await redis.exists(REDIS_KEYS.nodePeers('node-a'), REDIS_KEYS.nodePeers('node-b'))).toBe(0);
+  });
+
+  it('looks up one member', async () => {
+    await directory.join(room, member('p1'), 5);
+    expect(await directory.member(room, 'p1' as PeerId)).toEqual(member('p1'));
+    expect(await directory.member(room, 'nobody' as PeerId)).toBeNull();
+  });
+
+  it('reaps every member of a dead node across rooms, once, and leaves live nodes alone', async () => {
+    const other = 'room-2' as RoomId;
+    await directory.join(room, member('dead-1', 'dead'), 5);
+    await directory.join(room, member('live-1', 'live'), 5);
+    await directory.join(other, member('dead-2', 'dead'), 5);
+    await redis.hset(REDIS_KEYS.nodes, 'dead', '{}');
+    const reaped = await directory.reapNode('dead' as NodeId);
+    expect(reaped).toEqual(
+      expect.arrayContaining([
+        { room, peerId: 'dead-1', remaining: [member('live-1', 'live')] },
+        { room: other, peerId: 'dead-2', remaining: [] },
+      ]),
+    );
+    expect(reaped).toHaveLength(2);
+    expect(await directory.reapNode('dead' as NodeId)).toEqual([]);
+    expect(await redis.hexists(REDIS_KEYS.nodes, 'dead')).toBe(0);
+    expect(await redis.sismember(REDIS_KEYS.rooms, other)).toBe(0);
+    expect(await directory.listRooms()).toEqual([{ room, members: [member('live-1', 'live')] }]);
+  });
+
+  it('does not reap a node that is heartbeating again', async () => {
+    await directory.join(room, member('p1', 'back'), 5);
+    await redis.set(REDIS_KEYS.nodeAlive('back'), '1', 'PX', 5_000);
+    expect(await directory.reapNode('back' as NodeId)).toEqual([]);
+    expect(await directory.member(room, 'p1' as PeerId)).not.toBeNull();
+  });
+});

@@ -1,0 +1,92 @@
+import type { NodeId, PeerId, RoomId, SessionEvent } from '@sg/schema';
+import Redis from 'ioredis';
+import { REDIS_KEYS } from '../redis-keys';
+import { connectTestRedis } from '../testing/connect-test-redis';
+import { RedisStreamSessionEventSink, SessionEventSinkObserver } from './redis-stream-session-event-sink';
+
+function event(i: number): SessionEvent {
+  return { kind: 'peer-left', t: i, room: 'r' as RoomId, node: 'n' as NodeId, peer: `p${i}` as PeerId, reason: 'bye' };
+}
+
+function recorder(): SessionEventSinkObserver & { writtenTotal: number; failures: number; droppedTotal: number } {
+  return {
+    writtenTotal: 0,
+    failures: 0,
+    droppedTotal: 0,
+    written(events) {
+      this.writtenTotal += events;
+    },
+    failed() {
+      this.failures += 1;
+    },
+    dropped(events) {
+      this.droppedTotal += events;
+    },
+    pending: () => undefined,
+  };
+}
+
+/** A connection that is down until the test calls connect(): commands fail at once meanwhile. */
+async function disconnectedRedis(): Promise<Redis> {
+  const flaky = new Redis(`${process.env['TEST_REDIS_URL']}/4`, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  await new Promise((resolve) => flaky.once('ready', resolve));
+  const ended = new Promise((resolve) => flaky.once('end', resolve));
+  flaky.disconnect();
+  await ended;
+  return flaky;
+}
+
+async function readAll(redis: Redis): Promise<SessionEvent[]> {
+  const entries = await redis.xrange(REDIS_KEYS.sessionEvents, '-', '+');
+  return entries.flatMap(([, fields]) => JSON.parse(fields[1]) as SessionEvent[]);
+}
+
+describe(RedisStreamSessionEventSink.name, () => {
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(4);
+  });
+
+  beforeEach(() => redis.flushdb());
+  afterAll(() => redis.quit());
+
+  it('writes events in order, batched into few stream entries', async () => {
+    const observer = recorder();
+    const sink = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 5, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, observer);
+    for (let i = 0; i < 250; i++) sink.record(event(i));
+    await sink.close();
+    expect(await readAll(redis)).toEqual(Array.from({ length: 250 }, (_, i) => event(i)));
+    expect(await redis.xlen(REDIS_KEYS.sessionEvents)).toBeLessThanOrEqual(4);
+    expect(observer.writtenTotal).toBe(250);
+  });
+
+  it('keeps events while Redis is unreachable and writes them once it is back', async () => {
+    const flaky = await disconnectedRedis();
+    const observer = recorder();
+    const sink = new RedisStreamSessionEventSink(flaky, { flushIntervalMs: 5, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, observer);
+    for (let i = 0; i < 10; i++) sink.record(event(i));
+    await sink.flush();
+    expect(observer.failures).toBeGreaterThan(0);
+    expect(await readAll(redis)).toEqual([]);
+    await flaky.connect();
+    await sink.close();
+    expect(await readAll(redis)).toEqual(Array.from({ length: 10 }, (_, i) => event(i)));
+    expect(observer.droppedTotal).toBe(0);
+    await flaky.quit();
+  });
+
+  it('drops the oldest events beyond its bound and counts them', async () => {
+    const flaky = await disconnectedRedis();
+    const observer = recorder();
+    const sink = new RedisStreamSessionEventSink(flaky, { flushIntervalMs: 1_000, maxBatch: 10, maxBuffered: 20, streamMaxLen: 1_000 }, observer);
+    for (let i = 0; i < 25; i++) sink.record(event(i));
+    expect(observer.droppedTotal).toBe(5);
+    await flaky.connect();
+    await sink.close();
+    const written = await readAll(redis);
+    expect(written).toHaveLength(20);
+    expect(written[written.length - 1]).toEqual(event(24));
+    await flaky.quit();
+  });
+});

@@ -1,0 +1,39 @@
+import type { NodeId } from '@sg/schema';
+import type { NodeStatus } from '@sg/room';
+import type Redis from 'ioredis';
+import { connectTestRedis } from '../testing/connect-test-redis';
+import { RedisNodeRegistry } from './redis-node-registry';
+
+function status(node: string): NodeStatus {
+  return { node_id: node as NodeId, connections: 3, rooms: 2, started_at: 1, last_seen: 2, draining: false };
+}
+
+describe(RedisNodeRegistry.name, () => {
+  let redis: Redis;
+  let registry: RedisNodeRegistry;
+
+  beforeAll(async () => {
+    redis = await connectTestRedis(2);
+    registry = new RedisNodeRegistry(redis);
+  });
+
+  beforeEach(() => redis.flushdb());
+  afterAll(() => redis.quit());
+
+  it('lists heartbeating nodes and finds those whose TTL ran out', async () => {
+    expect(await registry.heartbeat(status('a'), 5_000, true)).toBe('alive');
+    expect(await registry.heartbeat(status('b'), 50, true)).toBe('alive');
+    expect(await registry.liveNodes()).toEqual([status('a'), status('b')]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await registry.deadNodes()).toEqual(['b']);
+    expect(await registry.liveNodes()).toEqual([status('a')]);
+  });
+
+  it('tells a node that was reaped while it paused, instead of quietly re-registering it', async () => {
+    await registry.heartbeat(status('a'), 5_000, true);
+    await registry.deregister('a' as NodeId);
+    expect(await registry.heartbeat(status('a'), 5_000, false)).toBe('reaped');
+    expect(await registry.liveNodes()).toEqual([]);
+    expect(await registry.heartbeat(status('a'), 5_000, true)).toBe('alive');
+  });
+});
