@@ -3,6 +3,30 @@ import tseslint from 'typescript-eslint';
 
 const TRANSPORT_AND_FRAMEWORK = ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'ioredis', 'ws', 'better-sqlite3', 'meilisearch', 'werift', 'express', 'prom-client', 'pino*'];
 
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'];
+
+/** Layering: apps -> platform / infra -> domain -> contract (STYLE.md). */
+function depConstraints({ testsMayUseTestingLib }) {
+  const testing = testsMayUseTestingLib ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract', ...testing] },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract', ...testing] },
+    {
+      sourceTag: 'type:infra',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:contract', ...testing],
+      bannedExternalImports: ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift'],
+    },
+    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contract', ...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },
+    { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:infra', 'type:domain', 'type:contract'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contract'] },
+  ];
+}
+
+function boundaries(options) {
+  return ['error', { enforceBuildableLibDependency: false, banTransitiveDependencies: false, allow: [], depConstraints: depConstraints(options) }];
+}
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', '**/*.cjs', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -13,48 +37,13 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'off',
       'no-console': 'error',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract'],
-            },
-            {
-              sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract'],
-            },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
-              bannedExternalImports: ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift'],
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:contract'],
-              bannedExternalImports: TRANSPORT_AND_FRAMEWORK,
-            },
-            {
-              sourceTag: 'type:contract',
-              onlyDependOnLibsWithTags: [],
-              bannedExternalImports: TRANSPORT_AND_FRAMEWORK,
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:infra', 'type:domain', 'type:contract'],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:contract'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ testsMayUseTestingLib: false }),
     },
+  },
+  {
+    // tests may use the testing lib (throwaway Redis, app processes, werift helpers); production code may not
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': boundaries({ testsMayUseTestingLib: true }) },
   },
   {
     files: ['bench/**/*.ts', 'tools/**/*.ts'],

@@ -4,3 +4,4 @@ export * from './werift-loopback-peer';
 export * from './app-process';
 export * from './signaling-client';
 export * from './unique-name';
+export * from './configuration-table';

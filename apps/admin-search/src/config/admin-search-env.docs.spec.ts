@@ -1,0 +1,4 @@
+import { describeConfigurationDocs } from '@sg/testing';
+import { AdminSearchEnv } from './admin-search-env';
+
+describeConfigurationDocs('admin-search', AdminSearchEnv);
