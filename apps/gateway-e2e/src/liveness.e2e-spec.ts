@@ -70,4 +70,15 @@ describe('liveness of peers and nodes', () => {
     const nodes = (await (await fetch(`${cluster.nodes[0].baseUrl}/readyz`)).json()) as { status: string };
     expect(nodes.status).toBe('ok');
   });
+
+  it('stops on SIGTERM with exit code 0, closing its peers with 1001 and telling the others', async () => {
+    const room = uniqueName('sigterm');
+    const alice = await join(0, room);
+    const bob = await join(1, room);
+    await alice.next('peer-joined');
+    const exitCode = await cluster.nodes[1].stop('SIGTERM');
+    expect(exitCode).toBe(0);
+    expect((await bob.closed).code).toBe(1001);
+    expect(await alice.next('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'node-lost' });
+  });
 });
