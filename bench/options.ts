@@ -81,9 +81,9 @@ function core(name: string, value: string | undefined, fallback: number): number
   return number;
 }
 
-export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=500,1000,2000 --sizes=offer,candidate
+export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=1000,2000,4000 --sizes=offer,candidate
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000
-                 --quiet-wait-seconds=20 --retries=2
+                 --quiet-wait-seconds=5 --retries=1
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
 
@@ -95,7 +95,7 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
   }
   const sizes = list(raw(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
   for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
-  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? '500,1000,2000,4000,8000,16000').map((r) => positive('--rates', r, 0));
+  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? '1000,2000,4000,8000,16000').map((r) => positive('--rates', r, 0));
   const gatewayEnv: Record<string, string> = {};
   for (const pair of list(raw(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '')) {
     const at = pair.indexOf('=');
@@ -113,8 +113,8 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     warmupSeconds: positive('--warmup-seconds', raw(argv, 'warmup-seconds', 'BENCH_WARMUP_SECONDS'), 2),
     drainMs: positive('--drain-ms', raw(argv, 'drain-ms', 'BENCH_DRAIN_MS'), 2000),
     tickMs: positive('--tick-ms', raw(argv, 'tick-ms', 'BENCH_TICK_MS'), 1),
-    quietWaitSeconds: nonNegative('--quiet-wait-seconds', raw(argv, 'quiet-wait-seconds', 'BENCH_QUIET_WAIT_SECONDS'), 20),
-    retries: Math.round(nonNegative('--retries', raw(argv, 'retries', 'BENCH_RETRIES'), 2)),
+    quietWaitSeconds: nonNegative('--quiet-wait-seconds', raw(argv, 'quiet-wait-seconds', 'BENCH_QUIET_WAIT_SECONDS'), 5),
+    retries: Math.round(nonNegative('--retries', raw(argv, 'retries', 'BENCH_RETRIES'), 1)),
     p99LimitMs: positive('--p99-limit-ms', raw(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
     ratioRate: positive('--ratio-rate', raw(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
     serverCore,

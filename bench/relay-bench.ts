@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { cpuDeltaNs, readCpu, readCpuOfAll } from './util/cpu-time';
 import { OtherLoadProbe } from './util/other-load';
 import { hasTaskset, pinProcess } from './util/pinning';
+import { ConnectResult } from './load/ipc';
 import { LoadDriver } from './load/load-driver';
 import { SignalKind } from './load/payloads';
 import { parseOptions, RelayBenchOptions, ServerName, USAGE } from './options';
@@ -97,12 +98,13 @@ async function benchServer(name: ServerName, options: RelayBenchOptions, runTag:
   const steps: StepRecord[] = [];
   let server: RunningServer | undefined;
   let driver: LoadDriver | undefined;
+  let connect: ConnectResult | undefined;
   try {
     server = await startServer(name, options);
     driver = new LoadDriver(options.loadCore);
     const loadSidePids = [process.pid, driver.pid, ...(server.redisPid ? [server.redisPid] : [])];
     const probe = new OtherLoadProbe(options.serverCore, options.loadCore, server.serverPids, loadSidePids);
-    const connect = await driver.connect(server.target, options.rooms, `bench-${runTag}-${name}`);
+    connect = await driver.connect(server.target, options.rooms, `bench-${runTag}-${name}`);
     log(`${name}: ${connect.peers} peers in ${options.rooms} rooms connected in ${connect.connectMs} ms; warming up`);
     let step = 0;
     const nextStep = () => ++step;
@@ -123,9 +125,12 @@ async function benchServer(name: ServerName, options: RelayBenchOptions, runTag:
     }
     return { name, description: server.description, connect, steps, error: undefined };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // a server process that died explains more than the /proc read that failed after it
+    await new Promise((r) => setTimeout(r, 200));
+    const dead = server?.deadProcesses() ?? [];
+    const message = dead.length > 0 ? `server process died: ${dead.join('; ')}` : error instanceof Error ? error.message : String(error);
     log(`${name}: failed: ${message}`);
-    return { name, description: server?.description ?? name, connect: undefined, steps, error: message };
+    return { name, description: server?.description ?? name, connect, steps, error: message };
   } finally {
     await driver?.stop();
     await server?.stop();

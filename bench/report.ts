@@ -111,12 +111,12 @@ export function stepAt(record: ServerRecord | undefined, kind: SignalKind, rate:
 
 /** One line per server and size: the max rate and the figures at the comparison rate. */
 export function summaryTable(records: readonly ServerRecord[], options: RelayBenchOptions): string {
-  const bare = records.find((r) => r.name === 'bare' && !r.error);
+  const bare = records.find((r) => r.name === 'bare');
   const rows: string[][] = [];
   for (const kind of options.sizes) {
     for (const record of records) {
-      if (record.error) {
-        rows.push([record.name, kind, 'failed: ' + record.error.split('\n')[0].slice(0, 80), '', '', '', '', '', '', '']);
+      if (record.error && !record.steps.some((s) => s.kind === kind)) {
+        rows.push([record.name, kind, 'failed (see below)', '-', '-', '-', '-', '-', '-', '-']);
         continue;
       }
       const at = stepAt(record, kind, options.ratioRate);
@@ -156,10 +156,12 @@ export function summaryTable(records: readonly ServerRecord[], options: RelayBen
 
 /** The product's targets, checked against the bare relay of the same run. */
 export function targetLines(records: readonly ServerRecord[], options: RelayBenchOptions): string[] {
-  const byName = new Map(records.filter((r) => !r.error).map((r) => [r.name, r]));
+  const byName = new Map(records.map((r) => [r.name, r]));
   const bare = byName.get('bare');
   const lines: string[] = [];
-  if (!bare) return ['targets: not checked (no bare relay in this run)'];
+  if (!bare) {
+    return ['targets: not checked (no bare relay in this run)', ...records.filter((r) => r.error).map((r) => `${r.name} FAILED: ${r.error}`)];
+  }
   const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   for (const kind of options.sizes) {
     const base = stepAt(bare, kind, options.ratioRate);
@@ -189,5 +191,6 @@ export function targetLines(records: readonly ServerRecord[], options: RelayBenc
       );
     }
   }
+  for (const record of records) if (record.error) lines.push(`${record.name} FAILED: ${record.error}`);
   return lines;
 }

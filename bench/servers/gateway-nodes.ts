@@ -4,7 +4,7 @@ import { freePort } from '../util/free-port';
 import { ManagedProcess, startProcess, waitForHttp200 } from '../util/managed-process';
 import { BenchRedis, startRedis } from '../util/redis-server';
 import { REPO_ROOT } from './node-script';
-import { RunningServer } from './running-server';
+import { describeDead, RunningServer } from './running-server';
 
 export const GATEWAY_MAIN = resolve(REPO_ROOT, 'dist/apps/gateway/main.js');
 
@@ -73,6 +73,7 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
     target: { protocol: 'gateway', urls },
     serverPids: nodes.map((node) => node.pid),
     redisPid: redis.process.pid,
+    deadProcesses: () => describeDead([...nodes, redis.process]),
     stop: stopAll,
   };
 }

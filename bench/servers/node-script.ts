@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { freePort } from '../util/free-port';
 import { startProcess, waitForPort } from '../util/managed-process';
-import { RunningServer } from './running-server';
+import { describeDead, RunningServer } from './running-server';
 import { LoadTarget } from '../load/load-target';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -34,6 +34,7 @@ export async function startNodeScriptServer(options: {
     description: options.description,
     target: options.target(port),
     serverPids: [proc.pid],
+    deadProcesses: () => describeDead([proc]),
     stop: () => proc.stop(),
   };
 }

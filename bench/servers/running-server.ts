@@ -1,4 +1,13 @@
 import { LoadTarget } from '../load/load-target';
+import { ManagedProcess } from '../util/managed-process';
+
+/** Describes the processes of `processes` that have exited. */
+export function describeDead(processes: readonly ManagedProcess[]): string[] {
+  return processes.flatMap((proc) => {
+    const status = proc.exitStatus();
+    return status === undefined ? [] : [`${proc.name} (pid ${proc.pid}) ended: ${status}; log ${proc.logFile}:\n${proc.logTail(5)}`];
+  });
+}
 
 /** A server under test, started and ready. */
 export interface RunningServer {
@@ -10,5 +19,7 @@ export interface RunningServer {
   readonly serverPids: readonly number[];
   /** Reported separately when the server uses Redis. */
   readonly redisPid?: number;
+  /** Processes of this server that ended on their own, with how and their last log lines. */
+  deadProcesses(): string[];
   stop(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface ManagedProcess {
   readonly logFile: string;
   /** Last lines of the log, for error messages. */
   logTail(lines?: number): string;
+  /** How it ended, e.g. "exit code 1" or "signal SIGKILL"; undefined while it runs. */
+  exitStatus(): string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   readonly exited: Promise<void>;
@@ -44,6 +46,12 @@ export function startProcess(options: StartOptions): ManagedProcess {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+  let stopping = false;
+  const exitStatus = () => {
+    if (child.signalCode !== null) return `signal ${child.signalCode}${stopping ? ' (stopped by the bench)' : ''}`;
+    if (child.exitCode !== null) return `exit code ${child.exitCode}${stopping ? ' (stopped by the bench)' : ''}`;
+    return undefined;
+  };
   const logTail = (lines = 20) => {
     try {
       return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
@@ -57,8 +65,10 @@ export function startProcess(options: StartOptions): ManagedProcess {
     logFile,
     logTail,
     exited,
+    exitStatus,
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;

@@ -14,6 +14,7 @@ describe('liveness of peers and nodes', () => {
       NODE_HEARTBEAT_INTERVAL_MS: '250',
       NODE_TTL_MS: '1000',
       ROOM_CAPACITY: '2',
+      HEARTBEAT_INTERVAL_MS: '1000',
     });
   });
 
@@ -41,6 +42,17 @@ describe('liveness of peers and nodes', () => {
     await alice.expectQuiet(RESUME_WINDOW_MS - 400, 'peer-left');
     expect(await alice.next('peer-left', 5_000)).toEqual({ type: 'peer-left', peerId: bob.peerId, reason: 'timeout' });
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RESUME_WINDOW_MS - 50);
+  });
+
+  it('ends a peer that stops answering pings, then announces `timeout` after the window', async () => {
+    const room = uniqueName('silent');
+    const alice = await join(0, room);
+    const silent = await SignalingClient.join(cluster.wsUrl(1, `room=${room}`), { autoPong: false });
+    clients.push(silent);
+    await alice.next('peer-joined');
+    // no pong for a whole interval: terminated within two intervals, then the resume window runs
+    expect((await silent.closed).code).toBe(1006);
+    expect(await alice.next('peer-left', RESUME_WINDOW_MS + 3_000)).toEqual({ type: 'peer-left', peerId: silent.peerId, reason: 'timeout' });
   });
 
   it('keeps the seat of a lost peer during the window and frees it after', async () => {
