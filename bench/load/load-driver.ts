@@ -37,7 +37,13 @@ export class LoadDriver {
   async step(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number, tickMs: number): Promise<StepResult> {
     const reply = await this.call({ cmd: 'step', step, kind, rate, durationMs, drainMs, tickMs });
     if (!('stepped' in reply)) throw new Error('unexpected reply to step');
-    return reply.stepped;
+    // IPC sends JSON: the NaN of an empty latency summary arrives as null
+    const latency = reply.stepped.latency;
+    const num = (value: number | null) => (value === null ? Number.NaN : value);
+    return {
+      ...reply.stepped,
+      latency: { count: latency.count, p50: num(latency.p50), p99: num(latency.p99), max: num(latency.max), mean: num(latency.mean) },
+    };
   }
 
   /** Closes the peers, then ends the worker. */

@@ -79,6 +79,8 @@ export class AdmissionService {
       others = result.others;
     } catch (error) {
       this.hub.abortJoin(peer.room, peer.peerId);
+      // the join may have run with only its reply lost: undo it, or the seat stays taken
+      void this.departures.leave(peer.room, peer.peerId, 'disconnected');
       this.logger.warn(`admission failed, Redis unavailable: ${String(error)}`);
       this.refuse(peer.ws, CLOSE_CODE.tryAgainLater, 'unavailable', 'try again later');
       return false;
