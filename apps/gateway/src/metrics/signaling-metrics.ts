@@ -14,7 +14,10 @@ type Direction = 'in' | 'out';
  */
 @Injectable()
 export class SignalingMetrics {
-  private readonly messageCounters = new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>();
+  private readonly messageCounters = {
+    in: new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>(),
+    out: new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>(),
+  };
 
   constructor(
     @InjectMetric(METRIC.websocketsActive) readonly websocketsActive: Gauge,
@@ -35,11 +38,11 @@ export class SignalingMetrics {
 
   /** Counts one frame; `type` is a protocol message type or `invalid`, never free text. */
   message(type: string, direction: Direction): void {
-    const key = `${type}|${direction}`;
-    let child = this.messageCounters.get(key);
+    const counters = this.messageCounters[direction];
+    let child = counters.get(type);
     if (!child) {
       child = this.messages.labels(type, direction);
-      this.messageCounters.set(key, child);
+      counters.set(type, child);
     }
     child.inc();
   }

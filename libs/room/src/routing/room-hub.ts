@@ -123,12 +123,15 @@ export class RoomHub {
     change?: Pick<NodeMessage, 'joined' | 'left'>,
   ): void {
     const localRoom = this.rooms.get(room);
-    for (const [node, peers] of groupByNode(targets)) {
-      if (node === this.node) {
-        if (localRoom) for (const peerId of peers) this.deliverLocal(localRoom, room, peerId, frame, type, from);
-        continue;
-      }
-      const message: NodeMessage = { room, to: peers, frame, type, from, sentAt: this.now(), ...change };
+    let remote: RoomMember[] | undefined;
+    for (const member of targets) {
+      if (member.node !== this.node) (remote ??= []).push(member);
+      else if (localRoom) this.deliverLocal(localRoom, room, member.peerId, frame, type, from);
+    }
+    if (!remote) return;
+    const sentAt = this.now();
+    for (const [node, peers] of groupByNode(remote)) {
+      const message: NodeMessage = { room, to: peers, frame, type, from, sentAt, ...change };
       this.bus.publish(node, message).catch((error: unknown) => this.observer.busFailed(node, error));
     }
   }
