@@ -15,6 +15,7 @@ import { cpus, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { coreBusyDelta, readCoreBusy } from './util/core-usage';
 import { readCpu, cpuDeltaNs } from './util/cpu-time';
+import { OtherLoadProbe } from './util/other-load';
 import { hasTaskset, pinProcess } from './util/pinning';
 import { startRedis } from './util/redis-server';
 import { summarizeMicros, LatencySummary } from './util/stats';
@@ -108,6 +109,29 @@ async function measure(
   };
 }
 
+/**
+ * Runs `measure` when the two cores are quiet (up to 5 s of waiting), and once more if
+ * processes outside the bench disturbed it anyway: this machine may be shared.
+ */
+async function measureQuietly(
+  options: FanoutOptions,
+  redisPid: number,
+  nodes: readonly [SimulatedNode, SimulatedNode],
+  design: string,
+  size: number,
+  channelFor: (from: SimulatedNode, to: SimulatedNode, room: string) => string,
+  makeChurn?: () => RoomChurn,
+): Promise<LatencyRow> {
+  const probe = new OtherLoadProbe(options.redisCore, options.clientCore, [redisPid], [process.pid]);
+  let row: LatencyRow | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await probe.waitForQuiet(0.05, 5000);
+    row = await measure(options, redisPid, nodes, design, size, channelFor, makeChurn?.());
+    if (row.otherShare <= 0.1) break;
+  }
+  return row!;
+}
+
 async function usedMemory(node: SimulatedNode): Promise<number> {
   const info = await node.publisher.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
@@ -149,9 +173,9 @@ async function main(): Promise<void> {
     const perRoom = (from: SimulatedNode, to: SimulatedNode, room: string) => roomChannel(room);
     for (const size of options.sizes) {
       log(`per-room: ${size} B at ${options.rate}/s`);
-      rows.push(await measure(options, redis.process.pid, nodes, 'per-room', size, perRoom));
+      rows.push(await measureQuietly(options, redis.process.pid, nodes, 'per-room', size, perRoom));
       log(`per-room: ${size} B at ${options.rate}/s with ${options.churnPerSecond} joins+leaves/s`);
-      rows.push(await measure(options, redis.process.pid, nodes, 'per-room', size, perRoom, new RoomChurn(nodes, roomChannel)));
+      rows.push(await measureQuietly(options, redis.process.pid, nodes, 'per-room', size, perRoom, () => new RoomChurn(nodes, roomChannel)));
     }
     const leaveRtts: number[] = [];
     cpuBefore = readCpu(redis.process.pid);
@@ -164,7 +188,7 @@ async function main(): Promise<void> {
     const perNodeSubscriptions = await subscriptionCount(nodes[0]);
     for (const size of options.sizes) {
       log(`per-node: ${size} B at ${options.rate}/s`);
-      rows.push(await measure(options, redis.process.pid, nodes, 'per-node', size, (from, to) => nodeChannel(to)));
+      rows.push(await measureQuietly(options, redis.process.pid, nodes, 'per-node', size, (from, to) => nodeChannel(to)));
     }
 
     const joins = rttSummary(joinRtts);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapApp, loadEnvOrExit } from '@sg/platform';
-import { toIndexerConfig } from './config/indexer-config';
+import { IndexerConfig } from './config/indexer-config';
 import { IndexerEnv } from './config/indexer-env';
 import { IndexerModule } from './indexer.module';
 
 async function main(): Promise<void> {
-  const config = toIndexerConfig(loadEnvOrExit(IndexerEnv, 'indexer'));
+  const config = new IndexerConfig(loadEnvOrExit(IndexerEnv, 'indexer'));
   await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port);
 }
 

@@ -14,3 +14,4 @@ export * from './health/health.controller';
 export * from './health/platform-health.module';
 export * from './http/bootstrap-app';
 export * from './env/store-env';
+export * from './env/common-config';

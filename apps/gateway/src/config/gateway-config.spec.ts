@@ -113,26 +113,25 @@ describe(toGatewayConfig.name, () => {
   it('maps the defaults to the typed config', () => {
     const config = configFrom({ NODE_ID: 'gw-1' });
 
-    expect(config).toEqual(
-      new GatewayConfig(
-        'gw-1' as GatewayConfig['nodeId'],
-        { host: '0.0.0.0', port: 8080 },
-        'redis://127.0.0.1:6379',
-        'info',
-        { roomCapacity: 10, allowedOrigins: [] },
-        { messageMaxBytes: 65_536, sendBufferMaxBytes: 1_048_576 },
-        { resumeWindowMs: 15_000, heartbeatIntervalMs: 30_000, nodeHeartbeatIntervalMs: 1_000, nodeTtlMs: 3_000 },
-        {
-          stunUrls: [],
-          turnUrls: [],
-          turnUsername: undefined,
-          turnPassword: undefined,
-          turnSecret: undefined,
-          turnTtlSeconds: 86_400,
-        },
-        { streamMaxLen: 100_000, flushIntervalMs: 20 },
-      ),
-    );
+    expect(config).toBeInstanceOf(GatewayConfig);
+    expect({ ...config }).toEqual({
+      nodeId: 'gw-1',
+      http: { host: '0.0.0.0', port: 8080 },
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+      admission: { roomCapacity: 10, allowedOrigins: [] },
+      limits: { messageMaxBytes: 65_536, sendBufferMaxBytes: 1_048_576 },
+      timing: { resumeWindowMs: 15_000, heartbeatIntervalMs: 30_000, nodeHeartbeatIntervalMs: 1_000, nodeTtlMs: 3_000 },
+      ice: {
+        stunUrls: [],
+        turnUrls: [],
+        turnUsername: undefined,
+        turnPassword: undefined,
+        turnSecret: undefined,
+        turnTtlSeconds: 86_400,
+      },
+      sessionEvents: { streamMaxLen: 100_000, flushIntervalMs: 20 },
+    });
   });
 
   it('carries STUN_URLS into the ICE config', () => {

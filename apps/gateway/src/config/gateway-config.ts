@@ -1,26 +1,35 @@
-import { EnvValidationError } from '@sg/platform';
+import { CommonConfig, EnvValidationError } from '@sg/platform';
 import type { IceServerConfig } from '@sg/room';
-import type { NodeId } from '@sg/schema';
 import type { GatewayEnv } from './gateway-env';
 
 /** The gateway's typed configuration; services inject this, never the environment. */
-export class GatewayConfig {
-  constructor(
-    readonly nodeId: NodeId,
-    readonly http: { host: string; port: number },
-    readonly redisUrl: string,
-    readonly logLevel: GatewayEnv['LOG_LEVEL'],
-    readonly admission: { roomCapacity: number; allowedOrigins: readonly string[] },
-    readonly limits: { messageMaxBytes: number; sendBufferMaxBytes: number },
-    readonly timing: {
-      resumeWindowMs: number;
-      heartbeatIntervalMs: number;
-      nodeHeartbeatIntervalMs: number;
-      nodeTtlMs: number;
-    },
-    readonly ice: IceServerConfig,
-    readonly sessionEvents: { streamMaxLen: number; flushIntervalMs: number },
-  ) {}
+export class GatewayConfig extends CommonConfig {
+  readonly admission: { roomCapacity: number; allowedOrigins: readonly string[] };
+  readonly limits: { messageMaxBytes: number; sendBufferMaxBytes: number };
+  readonly timing: { resumeWindowMs: number; heartbeatIntervalMs: number; nodeHeartbeatIntervalMs: number; nodeTtlMs: number };
+  readonly ice: IceServerConfig;
+  readonly sessionEvents: { streamMaxLen: number; flushIntervalMs: number };
+
+  constructor(env: GatewayEnv) {
+    super(env);
+    this.admission = { roomCapacity: env.ROOM_CAPACITY, allowedOrigins: env.ALLOWED_ORIGINS };
+    this.limits = { messageMaxBytes: env.MESSAGE_MAX_BYTES, sendBufferMaxBytes: env.SEND_BUFFER_MAX_BYTES };
+    this.timing = {
+      resumeWindowMs: env.RESUME_WINDOW_MS,
+      heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+      nodeHeartbeatIntervalMs: env.NODE_HEARTBEAT_INTERVAL_MS,
+      nodeTtlMs: env.NODE_TTL_MS,
+    };
+    this.ice = {
+      stunUrls: env.STUN_URLS,
+      turnUrls: env.TURN_URLS,
+      turnUsername: env.TURN_USERNAME,
+      turnPassword: env.TURN_PASSWORD,
+      turnSecret: env.TURN_SECRET,
+      turnTtlSeconds: env.TURN_TTL_SECONDS,
+    };
+    this.sessionEvents = { streamMaxLen: env.SESSION_EVENTS_MAXLEN, flushIntervalMs: env.SESSION_EVENTS_FLUSH_MS };
+  }
 }
 
 /** Maps the validated flat environment; checks the rules that span variables. */
@@ -36,27 +45,5 @@ export function toGatewayConfig(env: GatewayEnv): GatewayConfig {
     problems.push('TURN_URLS: must be set when TURN credentials are configured');
   }
   if (problems.length > 0) throw new EnvValidationError(problems);
-  return new GatewayConfig(
-    env.NODE_ID as NodeId,
-    { host: env.HOST, port: env.PORT },
-    env.REDIS_URL,
-    env.LOG_LEVEL,
-    { roomCapacity: env.ROOM_CAPACITY, allowedOrigins: env.ALLOWED_ORIGINS },
-    { messageMaxBytes: env.MESSAGE_MAX_BYTES, sendBufferMaxBytes: env.SEND_BUFFER_MAX_BYTES },
-    {
-      resumeWindowMs: env.RESUME_WINDOW_MS,
-      heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-      nodeHeartbeatIntervalMs: env.NODE_HEARTBEAT_INTERVAL_MS,
-      nodeTtlMs: env.NODE_TTL_MS,
-    },
-    {
-      stunUrls: env.STUN_URLS,
-      turnUrls: env.TURN_URLS,
-      turnUsername: env.TURN_USERNAME,
-      turnPassword: env.TURN_PASSWORD,
-      turnSecret: env.TURN_SECRET,
-      turnTtlSeconds: env.TURN_TTL_SECONDS,
-    },
-    { streamMaxLen: env.SESSION_EVENTS_MAXLEN, flushIntervalMs: env.SESSION_EVENTS_FLUSH_MS },
-  );
+  return new GatewayConfig(env);
 }

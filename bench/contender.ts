@@ -1,0 +1,170 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuDeltaNs, readCpu, readCpuOfAll } from './util/cpu-time';
+import { OtherLoadProbe } from './util/other-load';
+import { ConnectResult } from './load/ipc';
+import { LoadDriver } from './load/load-driver';
+import { SignalKind } from './load/payloads';
+import { RelayBenchOptions, ServerName } from './options';
+import { failReason, ServerRecord, StepRecord } from './report';
+import { startBareRelay, startPeerJs } from './servers/node-script';
+import { startGatewayNodes } from './servers/gateway-nodes';
+import { RunningServer } from './servers/running-server';
+
+/** Other processes using more than this share of a core during a step disturb it. */
+export const DISTURBED_SHARE = 0.1;
+/** The share a quiet machine stays under between steps. */
+const QUIET_SHARE = 0.05;
+
+export function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function startServer(name: ServerName, options: RelayBenchOptions): Promise<RunningServer> {
+  // profiles are written when a server exits, one folder per server, one file per process
+  const profDir = options.cpuProfDir ? join(options.cpuProfDir, name) : undefined;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  const nodeFlags = [...options.nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+  switch (name) {
+    case 'bare':
+      return startBareRelay(options.serverCore, nodeFlags);
+    case 'peerjs':
+      return startPeerJs(options.serverCore, nodeFlags);
+    case 'gateway-1':
+    case 'gateway-2': {
+      return startGatewayNodes({
+        nodes: name === 'gateway-1' ? 1 : 2,
+        serverCore: options.serverCore,
+        // Redis runs beside the load, off the server's core; its CPU is reported apart
+        redisCore: options.loadCore,
+        extraEnv: options.gatewayEnv,
+        nodeFlags,
+      });
+    }
+  }
+}
+
+/** One rate of one size: CPU read around the load step, rerun if other processes disturbed it. */
+async function measureStep(
+  ctx: { server: RunningServer; driver: LoadDriver; probe: OtherLoadProbe; options: RelayBenchOptions; nextStep: () => number },
+  kind: SignalKind,
+  rate: number,
+): Promise<StepRecord> {
+  const { server, driver, probe, options } = ctx;
+  let record: StepRecord | undefined;
+  for (let attempt = 0; attempt <= options.retries; attempt++) {
+    const quiet = await probe.waitForQuiet(QUIET_SHARE, options.quietWaitSeconds * 1000);
+    if (quiet.share > QUIET_SHARE) log(`other processes still use ${(quiet.share * 100).toFixed(0)}% of a core after ${quiet.waitedMs} ms; measuring anyway`);
+    probe.start();
+    const serverBefore = readCpuOfAll(server.serverPids);
+    const redisBefore = server.redisPid ? readCpu(server.redisPid) : undefined;
+    const started = process.hrtime.bigint();
+    const result = await driver.step(ctx.nextStep(), kind, rate, options.stepSeconds * 1000, options.drainMs, options.tickMs);
+    const wallNs = Number(process.hrtime.bigint() - started);
+    const serverAfter = readCpuOfAll(server.serverPids);
+    const serverNs = cpuDeltaNs(serverBefore, serverAfter);
+    const redisNs = redisBefore && server.redisPid ? cpuDeltaNs(redisBefore, readCpu(server.redisPid)) : undefined;
+    const otherShare = probe.otherShare();
+    const relayed = Math.max(1, result.received);
+    const reason = failReason(result, options.p99LimitMs);
+    record = {
+      kind,
+      rate,
+      result,
+      serverCpuUsPerMsg: serverNs / 1000 / relayed,
+      serverStatUsPerMsg: (serverAfter.statNs - serverBefore.statNs) / 1000 / relayed,
+      serverCpuShare: serverNs / wallNs,
+      redisCpuUsPerMsg: redisNs === undefined ? undefined : redisNs / 1000 / relayed,
+      otherCpuShare: otherShare,
+      attempts: attempt + 1,
+      pass: reason === undefined,
+      failReason: reason,
+    };
+    if (otherShare <= DISTURBED_SHARE) break;
+    log(`${server.name} ${kind} ${rate}/s: other processes used ${(otherShare * 100).toFixed(0)}% of a core during the step${attempt < options.retries ? '; running it again' : ''}`);
+  }
+  return record!;
+}
+
+/**
+ * One server under test with its own load process, kept running for the whole bench
+ * so that steps of all servers can alternate: a neighbour's load that comes and goes
+ * then disturbs every server alike instead of one.
+ */
+export class Contender {
+  readonly steps: StepRecord[] = [];
+  private server: RunningServer | undefined;
+  private driver: LoadDriver | undefined;
+  private probe: OtherLoadProbe | undefined;
+  private connect: ConnectResult | undefined;
+  private error: string | undefined;
+  private step = 0;
+  /** Sizes whose stepping ended (p99 over the limit or loss). */
+  private readonly done = new Set<SignalKind>();
+
+  constructor(
+    readonly name: ServerName,
+    private readonly options: RelayBenchOptions,
+  ) {}
+
+  /** Starts the server and its load process, joins the rooms and warms up. */
+  async setUp(runTag: string): Promise<void> {
+    const options = this.options;
+    try {
+      this.server = await startServer(this.name, options);
+      this.driver = new LoadDriver(options.loadCore);
+      const loadSidePids = [process.pid, this.driver.pid, ...(this.server.redisPid ? [this.server.redisPid] : [])];
+      this.probe = new OtherLoadProbe(options.serverCore, options.loadCore, this.server.serverPids, loadSidePids);
+      this.connect = await this.driver.connect(this.server.target, options.rooms, `bench-${runTag}-${this.name}`);
+      log(`${this.name}: ${this.connect.peers} peers in ${options.rooms} rooms connected in ${this.connect.connectMs} ms; warming up`);
+      const warmRate = Math.min(options.ratioRate, Math.max(...options.rates));
+      const warm = await this.driver.step(++this.step, 'mixed', warmRate, options.warmupSeconds * 1000, options.drainMs, options.tickMs);
+      if (warm.received === 0) throw new Error(`nothing relayed during warm-up: ${warm.errorSamples.join('; ')}`);
+    } catch (error) {
+      await this.fail(error);
+    }
+  }
+
+  /** True while this server still steps up `kind`. */
+  stepping(kind: SignalKind): boolean {
+    return this.error === undefined && !this.done.has(kind);
+  }
+
+  /** Measures one rate; a failing step ends this size's stepping. */
+  async run(kind: SignalKind, rate: number): Promise<void> {
+    if (!this.stepping(kind)) return;
+    try {
+      const record = await measureStep(
+        { server: this.server!, driver: this.driver!, probe: this.probe!, options: this.options, nextStep: () => ++this.step },
+        kind,
+        rate,
+      );
+      this.steps.push(record);
+      const { latency, lost } = record.result;
+      log(
+        `${this.name} ${kind} ${rate}/s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, lost ${lost}, ` +
+          `server ${record.serverCpuUsPerMsg.toFixed(1)} us/msg${record.failReason ? ` -> stop (${record.failReason})` : ''}`,
+      );
+      if (!record.pass) this.done.add(kind);
+    } catch (error) {
+      await this.fail(error);
+    }
+  }
+
+  async tearDown(): Promise<void> {
+    await this.driver?.stop();
+    await this.server?.stop();
+  }
+
+  record(): ServerRecord {
+    return { name: this.name, description: this.server?.description ?? this.name, connect: this.connect, steps: this.steps, error: this.error };
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    // a server process that died explains more than the /proc read that failed after it
+    await new Promise((r) => setTimeout(r, 200));
+    const dead = this.server?.deadProcesses() ?? [];
+    this.error = dead.length > 0 ? `server process died: ${dead.join('; ')}` : error instanceof Error ? error.message : String(error);
+    log(`${this.name}: failed: ${this.error}`);
+  }
+}
