@@ -1,5 +1,6 @@
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { CLIENT_MESSAGE_CLASSES, ClientMessage, ClientMessageType } from './client-message';
+import { compileValidator, CompiledValidator } from './compile-validator';
 import { STATS_REPORT_KEYS, StatsReport } from './stats-report';
 
 export interface MessageRejection {
@@ -47,6 +48,8 @@ export function parseClientMessage(raw: string): ParseClientMessageResult {
   if (message.type === 'stats' && isPlainObject(data['report'])) {
     message.report = copyFields(data['report'], new StatsReport(), STATS_REPORT_KEYS);
   }
+  if (FAST_VALIDATORS[message.type](message)) return { ok: true, message };
+  // refused by the compiled check: class-validator itself decides, and words the error
   const errors = validateSync(message, VALIDATION_OPTIONS);
   if (errors.length > 0) return reject(`${type}: ${describe(errors[0])}`, ref);
   return { ok: true, message };
@@ -64,6 +67,10 @@ const MESSAGE_FIELDS = Object.fromEntries(
     [...new Set(getMetadataStorage().getTargetValidationMetadatas(messageClass, '', true, false).map((meta) => meta.propertyName))],
   ]),
 ) as unknown as Record<ClientMessageType, readonly string[]>;
+
+const FAST_VALIDATORS = Object.fromEntries(
+  Object.entries(CLIENT_MESSAGE_CLASSES).map(([type, messageClass]) => [type, compileValidator(messageClass)]),
+) as unknown as Record<ClientMessageType, CompiledValidator>;
 
 function copyFields<T extends object>(source: Record<string, unknown>, target: T, fields: readonly string[]): T {
   for (const field of fields) {
