@@ -34,7 +34,11 @@ function main(): void {
   const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
   const skipUs = 1000 * Number(process.argv.find((a) => a.startsWith('--skip-ms='))?.slice(10) ?? 0);
-  if (files.length === 0) throw new Error('usage: tsx bench/profile-summary.ts FILE.cpuprofile [--top=25] [--skip-ms=0]');
+  if (files.length === 0) {
+    process.stderr.write('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile... [--top=25] [--skip-ms=0]\n');
+    process.exitCode = 1;
+    return;
+  }
   const byFunction = new Map<string, number>();
   const byModule = new Map<string, number>();
   let busy = 0;
