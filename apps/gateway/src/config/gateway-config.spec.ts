@@ -130,7 +130,7 @@ describe(toGatewayConfig.name, () => {
         turnSecret: undefined,
         turnTtlSeconds: 86_400,
       },
-      sessionEvents: { streamMaxLen: 100_000, flushIntervalMs: 20 },
+      sessionEvents: { streamMaxLen: 100_000, flushIntervalMs: 100 },
     });
   });
 

@@ -97,7 +97,7 @@ export class GatewayEnv extends CommonEnv {
   @IsInt()
   @Min(1, { message: 'must be an integer from 1 to 1000' })
   @Max(1_000, { message: 'must be an integer from 1 to 1000' })
-  SESSION_EVENTS_FLUSH_MS: number = 20;
+  SESSION_EVENTS_FLUSH_MS: number = 100;
 
   // Token authentication is not in this build: refuse to start rather than run open.
   @ToBoolean()
