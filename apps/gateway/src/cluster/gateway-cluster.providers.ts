@@ -16,7 +16,10 @@ export const gatewayClusterProviders: Provider[] = [
     provide: PeerBus,
     inject: [REDIS_COMMANDS, REDIS_SUBSCRIBER],
     useFactory: (publisher: Redis, subscriber: Redis) =>
-      new RedisPeerBus(publisher, subscriber, () => logger.warn('dropped a malformed node message')),
+      new RedisPeerBus(publisher, subscriber, {
+        publishFailed: (node, error) => logger.warn(`could not publish to node ${node}: ${String(error)}`),
+        malformed: () => logger.warn('dropped a malformed node message'),
+      }),
   },
   {
     provide: SessionEventSink,
@@ -54,7 +57,6 @@ export const gatewayClusterProviders: Provider[] = [
           metrics.message(type, 'out');
           if (type === 'offer' && from !== undefined) negotiations.offerDelivered(room, from, to);
         },
-        busFailed: (node, error) => logger.warn(`could not publish to node ${node}: ${String(error)}`),
       }),
   },
 ];

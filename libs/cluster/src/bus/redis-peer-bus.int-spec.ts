@@ -1,17 +1,19 @@
 import type { NodeId, PeerId, RoomId } from '@sg/schema';
 import type { NodeMessage } from '@sg/room';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import { connectTestRedis } from '../testing/connect-test-redis';
 import { RedisPeerBus } from './redis-peer-bus';
 
 describe(RedisPeerBus.name, () => {
   const connections: Redis[] = [];
+  const failures: unknown[] = [];
+  const malformed: string[] = [];
 
   async function bus(): Promise<RedisPeerBus> {
     const publisher = await connectTestRedis(3);
     const subscriber = await connectTestRedis(3);
     connections.push(publisher, subscriber);
-    return new RedisPeerBus(publisher, subscriber);
+    return new RedisPeerBus(publisher, subscriber, { publishFailed: (node, error) => failures.push(error), malformed: (payload) => malformed.push(payload) });
   }
 
   afterAll(() => Promise.all(connections.map((connection) => connection.quit())));
@@ -30,9 +32,40 @@ describe(RedisPeerBus.name, () => {
       from: 'p2' as PeerId,
       sentAt: i,
     }));
-    for (const message of messages) await sender.publish('bus-node-a' as NodeId, message);
+    // published within one turn: they travel coalesced and must come out split, in order
+    for (const message of messages) sender.publish('bus-node-a' as NodeId, message);
     for (let i = 0; i < 100 && receivedA.length < messages.length; i++) await new Promise((r) => setTimeout(r, 10));
     expect(receivedA).toEqual(messages);
     expect(receivedB).toEqual([]);
+    expect(failures).toEqual([]);
+    expect(malformed).toEqual([]);
+  });
+
+  it('keeps messages published in separate turns in order', async () => {
+    const [sender, node] = await Promise.all([bus(), bus()]);
+    const received: NodeMessage[] = [];
+    await node.subscribe('bus-node-c' as NodeId, (message) => received.push(message));
+    const message = (i: number): NodeMessage => ({ room: 'r' as RoomId, to: ['p' as PeerId], frame: `{"n":${i}}`, type: 'offer', sentAt: i });
+    for (let i = 0; i < 10; i++) {
+      sender.publish('bus-node-c' as NodeId, message(i));
+      if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 100 && received.length < 10; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(received.map((m) => m.frame)).toEqual(Array.from({ length: 10 }, (_, i) => `{"n":${i}}`));
+  });
+
+  it('reports a failed publish to its hook', async () => {
+    const subscriber = await connectTestRedis(3);
+    const publisher = new Redis(`${process.env['TEST_REDIS_URL']}/3`, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    await new Promise((resolve) => publisher.once('ready', resolve));
+    const ended = new Promise((resolve) => publisher.once('end', resolve));
+    publisher.disconnect();
+    await ended;
+    connections.push(subscriber);
+    const failed: string[] = [];
+    const broken = new RedisPeerBus(publisher, subscriber, { publishFailed: (node) => failed.push(node), malformed: () => undefined });
+    broken.publish('bus-node-d' as NodeId, { room: 'r' as RoomId, to: [], frame: '{}', type: 'offer', sentAt: 0 });
+    for (let i = 0; i < 50 && failed.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(failed).toEqual(['bus-node-d']);
   });
 });

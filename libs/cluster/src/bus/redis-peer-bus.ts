@@ -4,33 +4,67 @@ import type Redis from 'ioredis';
 import { REDIS_KEYS } from '../redis-keys';
 import { decodeNodeMessage, encodeNodeMessage } from './node-message-codec';
 
+// Separates messages coalesced into one PUBLISH. Encoded messages cannot
+// contain it: ids and numbers never do, and frames are JSON, which escapes
+// every control character.
+const BATCH_SEPARATOR = '\x1d';
+
+export interface RedisPeerBusHooks {
+  /** A publish failed; its messages are lost (pub/sub has no retry). */
+  readonly publishFailed: (node: NodeId, error: unknown) => void;
+  readonly malformed: (payload: string) => void;
+}
+
 /**
  * Per-node addressing over Redis pub/sub: each node subscribes once to its own
  * channel at start, so joins cost no SUBSCRIBE round trip (docs/architecture.md).
+ * Messages for the same node within one event-loop turn go out as one PUBLISH:
+ * under load that saves a command, a reply and a wake-up per message.
  * Pub/sub is fire-and-forget, which suits signaling: a node that is down has no
  * sockets to deliver to; durable data goes through the session events stream.
  */
 export class RedisPeerBus extends PeerBus {
+  private readonly outbox = new Map<NodeId, string[]>();
+  private flushScheduled = false;
+
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
-    private readonly onMalformed: (payload: string) => void = () => undefined,
+    private readonly hooks: RedisPeerBusHooks,
   ) {
     super();
   }
 
-  async publish(node: NodeId, message: NodeMessage): Promise<void> {
-    await this.publisher.publish(REDIS_KEYS.nodeChannel(node), encodeNodeMessage(message));
+  publish(node: NodeId, message: NodeMessage): void {
+    const queued = this.outbox.get(node);
+    if (queued) queued.push(encodeNodeMessage(message));
+    else this.outbox.set(node, [encodeNodeMessage(message)]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   async subscribe(node: NodeId, handler: (message: NodeMessage) => void): Promise<void> {
     const channel = REDIS_KEYS.nodeChannel(node);
     this.subscriber.on('message', (from: string, payload: string) => {
       if (from !== channel) return;
-      const message = decodeNodeMessage(payload);
-      if (message) handler(message);
-      else this.onMalformed(payload);
+      for (const part of payload.split(BATCH_SEPARATOR)) {
+        const message = decodeNodeMessage(part);
+        if (message) handler(message);
+        else this.hooks.malformed(part);
+      }
     });
     await this.subscriber.subscribe(channel);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    for (const [node, payloads] of this.outbox) {
+      this.publisher
+        .publish(REDIS_KEYS.nodeChannel(node), payloads.length === 1 ? payloads[0] : payloads.join(BATCH_SEPARATOR))
+        .catch((error: unknown) => this.hooks.publishFailed(node, error));
+    }
+    this.outbox.clear();
   }
 }

@@ -3,8 +3,8 @@ import type { NodeMessage } from './node-message';
 
 /** Delivery between gateway nodes: one address per node (see docs/architecture.md). */
 export abstract class PeerBus {
-  /** Sends to one node; resolves when the transport accepted it. */
-  abstract publish(node: NodeId, message: NodeMessage): Promise<void>;
+  /** Sends to one node, in order with earlier messages to it; failures go to the adapter's error hook. */
+  abstract publish(node: NodeId, message: NodeMessage): void;
   /** Starts delivering messages addressed to `node` to the handler. */
   abstract subscribe(node: NodeId, handler: (message: NodeMessage) => void): Promise<void>;
 }

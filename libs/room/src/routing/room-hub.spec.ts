@@ -14,11 +14,8 @@ const NOW = 1_700_000_000_000;
 
 class RecordingPeerBus extends PeerBus {
   readonly published: Array<{ node: NodeId; message: NodeMessage }> = [];
-  failWith: Error | null = null;
-
-  async publish(node: NodeId, message: NodeMessage): Promise<void> {
+  publish(node: NodeId, message: NodeMessage): void {
     this.published.push({ node, message });
-    if (this.failWith) throw this.failWith;
   }
 
   async subscribe(): Promise<void> {
@@ -28,14 +25,9 @@ class RecordingPeerBus extends PeerBus {
 
 class RecordingObserver implements DeliveryObserver {
   readonly deliveries: Array<{ room: RoomId; to: PeerId; type: string; from: PeerId | undefined }> = [];
-  readonly busFailures: Array<{ node: NodeId; error: unknown }> = [];
 
   delivered(room: RoomId, to: PeerId, type: string, from: PeerId | undefined): void {
     this.deliveries.push({ room, to, type, from });
-  }
-
-  busFailed(node: NodeId, error: unknown): void {
-    this.busFailures.push({ node, error });
   }
 }
 
@@ -381,18 +373,6 @@ describe(RoomHub.name, () => {
       expect(bus.published).toEqual([
         { node: NODE_B, message: { room: ROOM, to: ['b1'], frame: 'frame', type: 'candidate', from: 'p1', sentAt: NOW } },
       ]);
-    });
-
-    it('tells the observer when a publish fails', async () => {
-      const { hub, bus, observer } = setup();
-      join(hub, ROOM, member('p1'));
-      const failure = new Error('bus down');
-      bus.failWith = failure;
-      hub.deliver(ROOM, [member('b1', NODE_B)], 'frame', 'offer', 'p1' as PeerId);
-      await Promise.resolve();
-      await Promise.resolve();
-
-      expect(observer.busFailures).toEqual([{ node: NODE_B, error: failure }]);
     });
   });
 

@@ -10,7 +10,6 @@ import { routeSignal, RouteSignalResult } from './route-signal';
 /** Told about every frame handed to a local peer (metrics, negotiation timing). */
 export interface DeliveryObserver {
   delivered(room: RoomId, to: PeerId, type: string, from: PeerId | undefined): void;
-  busFailed(node: NodeId, error: unknown): void;
 }
 
 /**
@@ -132,7 +131,7 @@ export class RoomHub {
     const sentAt = this.now();
     for (const [node, peers] of groupByNode(remote)) {
       const message: NodeMessage = { room, to: peers, frame, type, from, sentAt, ...change };
-      this.bus.publish(node, message).catch((error: unknown) => this.observer.busFailed(node, error));
+      this.bus.publish(node, message);
     }
   }
 
