@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort } from '../util/free-port';
+import { freePort } from '../../libs/testing/src/free-port';
 import { ManagedProcess, startProcess, waitForHttp200 } from '../util/managed-process';
 import { BenchRedis, startRedis } from '../util/redis-server';
 import { REPO_ROOT } from './node-script';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { freePort } from '../util/free-port';
+import { freePort } from '../../libs/testing/src/free-port';
 import { startProcess, waitForPort } from '../util/managed-process';
 import { describeDead, RunningServer } from './running-server';
 import { LoadTarget } from '../load/load-target';

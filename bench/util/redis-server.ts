@@ -1,4 +1,4 @@
-import { freePort } from './free-port';
+import { freePort } from '../../libs/testing/src/free-port';
 import { ManagedProcess, startProcess, waitForPort } from './managed-process';
 
 /** A throwaway redis-server: loopback only, persists nothing. */
