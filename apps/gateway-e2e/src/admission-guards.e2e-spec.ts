@@ -45,3 +45,37 @@ describe('admission guards', () => {
     expect((await fetch(`${gateway.baseUrl}/healthz`)).status).toBe(200);
   });
 });
+
+// Redis keeps nothing on disk: after a restart the cluster's rooms are gone.
+describe('after Redis restarts empty', () => {
+  let redis: ThrowawayRedis;
+  let gateway: AppProcess;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    gateway = await startApp('gateway', { NODE_ID: uniqueName('restart'), REDIS_URL: redis.url });
+  });
+
+  afterAll(async () => {
+    await gateway.stop('SIGKILL');
+    await redis.stop();
+  });
+
+  it('closes the peers it can no longer account for with 1013, then admits them again', async () => {
+    const room = uniqueName('restart');
+    const url = `ws://127.0.0.1:${gateway.port}/ws?room=${room}`;
+    const alice = await SignalingClient.join(url);
+    await redis.stop();
+    redis = await startRedisServer({ port: redis.port });
+    // the node learns from its next heartbeat that the cluster no longer knows it
+    const closed = await Promise.race([alice.closed, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    expect(closed).toMatchObject({ code: 1013 });
+    let again: (SignalingClient & { welcome: Record<string, unknown> }) | null = null;
+    for (let attempt = 0; attempt < 50 && !again; attempt++) {
+      again = await SignalingClient.join(url).catch(() => null);
+      if (!again) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(again?.welcome['peers']).toEqual([]);
+    again?.close();
+  });
+});

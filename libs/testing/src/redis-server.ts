@@ -12,12 +12,13 @@ export interface ThrowawayRedis {
  * Starts a private `redis-server` on a free loopback port, persisting nothing.
  * Tests never share the machine's Redis: they pass on any machine with the binary.
  */
-export async function startRedisServer(): Promise<ThrowawayRedis> {
+export async function startRedisServer(options: { port?: number } = {}): Promise<ThrowawayRedis> {
   const binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
   if (spawnSync(binary, ['--version']).error) {
     throw new Error(`${binary} is not installed: install it (Debian: apt-get install -y redis-server) to run these tests`);
   }
-  const port = await freePort();
+  // a given port restarts "the same" Redis, empty, as after a crash without persistence
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
