@@ -11,7 +11,6 @@ module.exports = {
     '^@sg/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
-  globalSetup: path.join(__dirname, 'libs/testing/src/jest/redis-global-setup.ts'),
-  globalTeardown: path.join(__dirname, 'libs/testing/src/jest/redis-global-teardown.ts'),
   testTimeout: 20_000,
 };
+

@@ -1,5 +1,5 @@
 module.exports = {
-  ...require('../../jest.preset.cjs'),
+  ...require('../../jest.preset-redis.cjs'),
   displayName: 'gateway-e2e',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
