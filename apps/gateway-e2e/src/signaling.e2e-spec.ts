@@ -165,6 +165,21 @@ describe('signaling across two nodes', () => {
     expect(JSON.stringify(victim.frames)).not.toContain(mallory.peerId);
   });
 
+  it('takes state and stats reports quietly, and answers unknown-peer when `to` names no peer of the room', async () => {
+    const room = uniqueName('reports');
+    const alice = await join(0, room);
+    const bob = await join(1, room);
+    await alice.next('peer-joined');
+    alice.send({ type: 'state', to: bob.peerId, connectionState: 'connecting', iceConnectionState: 'checking' });
+    alice.send({ type: 'stats', to: bob.peerId, report: { rttMs: 12, localCandidateType: 'host' } });
+    alice.send({ type: 'state', signalingState: 'stable' });
+    await alice.expectQuiet(300);
+    await bob.expectQuiet(0);
+    expect(bob.frames.map((frame) => frame.type)).toEqual(['welcome']);
+    alice.send({ type: 'state', to: 'not-a-peer', connectionState: 'failed', id: 'r1' });
+    expect(await alice.next('error')).toMatchObject({ code: 'unknown-peer', ref: 'r1' });
+  });
+
   it('refuses to signal yourself with unknown-peer', async () => {
     const alice = await join(0, uniqueName('self'));
     alice.send({ type: 'offer', to: alice.peerId, sdp: 'x', id: 'self' });

@@ -64,9 +64,11 @@ export class SignalDispatcher {
       case 'candidate':
         return this.relay(peer, message);
       case 'state':
-        return this.recordState(peer, message);
+        this.recordState(peer, message);
+        return this.checkReportTarget(peer, message);
       case 'stats':
-        return this.recordStats(peer, message);
+        this.recordStats(peer, message);
+        return this.checkReportTarget(peer, message);
       case 'ping':
         return this.reply(peer, 'pong', message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t });
       case 'bye':
@@ -145,7 +147,21 @@ export class SignalDispatcher {
     });
   }
 
-  private unknownPeer(peer: ConnectedPeer, message: SignalMessage): void {
+  /**
+   * A report is recorded whatever its `to` says (a peer that just left is still
+   * worth diagnosing), but a `to` naming no other peer of the room gets `unknown-peer`.
+   */
+  private checkReportTarget(peer: ConnectedPeer, message: StateMessage | StatsMessage): void {
+    const to = message.to as PeerId | undefined;
+    if (to === undefined || (to !== peer.peerId && this.hub.members(peer.room).has(to))) return;
+    if (to === peer.peerId) return this.unknownPeer(peer, message);
+    this.directory.member(peer.room, to).then(
+      (member) => (member ? this.hub.learn(peer.room, member) : this.unknownPeer(peer, message)),
+      () => undefined,
+    );
+  }
+
+  private unknownPeer(peer: ConnectedPeer, message: { to?: string; id?: string }): void {
     const detail = message.to === peer.peerId ? 'a peer cannot signal itself' : `no peer "${String(message.to).slice(0, 64)}" in this room`;
     this.sendError(peer, 'unknown-peer', detail, message.id);
   }
