@@ -120,7 +120,8 @@ export class AdmissionService {
 
   private refuse(ws: WebSocket, code: number, result: AdmissionResult, reason: string): null {
     this.metrics.admission(result);
-    ws.close(code, reason);
+    // ws throws on a close reason over 123 bytes; 120 leaves room for a cut character's replacement
+    ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
     return null;
   }
 }
