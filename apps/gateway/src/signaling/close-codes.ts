@@ -3,6 +3,7 @@ export const CLOSE_CODE = {
   normal: 1000,
   goingAway: 1001,
   tooLarge: 1009,
+  internalError: 1011,
   tryAgainLater: 1013,
   badRequest: 4400,
   unauthorized: 4401,

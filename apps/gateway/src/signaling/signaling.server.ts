@@ -95,10 +95,13 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
       this.peers.delete(peer);
       if (peer.member) this.departures.socketClosed(peer, code);
     });
-    void this.admission.admit(peer).then((admitted) => {
-      if (!admitted) return;
-      for (const raw of peer.early.splice(0)) this.dispatcher.handle(peer, raw);
-    });
+    this.admission.admit(peer).then(
+      (admitted) => {
+        if (!admitted) return;
+        for (const raw of peer.early.splice(0)) this.guarded(peer, () => this.dispatcher.handle(peer, raw));
+      },
+      (error: unknown) => this.failed(peer, error),
+    );
   }
 
   private frame(peer: ConnectedPeer, data: RawData, isBinary: boolean): void {
@@ -107,7 +110,21 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     if (isBinary) return this.dispatcher.reject(peer, 'frames must be JSON text, not binary');
-    this.dispatcher.handle(peer, data.toString());
+    this.guarded(peer, () => this.dispatcher.handle(peer, data.toString()));
+  }
+
+  /** A bug met by one peer's frame ends that peer's socket, not the node and every peer on it. */
+  private guarded(peer: ConnectedPeer, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.failed(peer, error);
+    }
+  }
+
+  private failed(peer: ConnectedPeer, error: unknown): void {
+    this.logger.error(`closing a peer after an internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    peer.close(CLOSE_CODE.internalError, 'internal error');
   }
 
   private pingAll(): void {
