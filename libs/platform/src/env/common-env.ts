@@ -7,7 +7,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Node ids appear in Redis keys and channel names: keep them to a safe alphabet. */
-export const NODE_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
 function defaultNodeId(): string {
   const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 48) || 'node';
@@ -32,7 +32,7 @@ export class CommonEnv {
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @IsString()
-  @Matches(NODE_ID_PATTERN, { message: 'must match ^[A-Za-z0-9_.-]{1,64}$' })
+  @Matches(NODE_ID_PATTERN, { message: 'must be 1 to 128 of A-Z a-z 0-9 _ . : @ -' })
   NODE_ID: string = defaultNodeId();
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
