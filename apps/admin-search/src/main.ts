@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadEnvOrExit } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
 import { AdminSearchModule } from './admin-search.module';
 import { AdminSearchConfig } from './config/admin-search-config';
 import { AdminSearchEnv } from './config/admin-search-env';
 
 async function main(): Promise<void> {
-  const config = new AdminSearchConfig(loadEnvOrExit(AdminSearchEnv, 'admin-search'));
+  const config = loadConfigOrExit(AdminSearchEnv, 'admin-search', (env) => new AdminSearchConfig(env));
   await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port);
 }
 

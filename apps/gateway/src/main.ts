@@ -1,19 +1,11 @@
 import 'reflect-metadata';
-import { bootstrapApp, EnvValidationError, loadEnvOrExit } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
-  const env = loadEnvOrExit(GatewayEnv, 'gateway');
-  let config;
-  try {
-    config = toGatewayConfig(env);
-  } catch (error) {
-    if (!(error instanceof EnvValidationError)) throw error;
-    process.stderr.write(`gateway: ${error.message}\nSee docs/configuration.md.\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(GatewayEnv, 'gateway', toGatewayConfig);
   await bootstrapApp(GatewayModule.forRoot(config), config.http.host, config.http.port);
 }
 

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadEnvOrExit } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
 import { IndexerConfig } from './config/indexer-config';
 import { IndexerEnv } from './config/indexer-env';
 import { IndexerModule } from './indexer.module';
 
 async function main(): Promise<void> {
-  const config = new IndexerConfig(loadEnvOrExit(IndexerEnv, 'indexer'));
+  const config = loadConfigOrExit(IndexerEnv, 'indexer', (env) => new IndexerConfig(env));
   await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port);
 }
 

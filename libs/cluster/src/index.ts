@@ -5,3 +5,8 @@ export * from './bus/node-message-codec';
 export * from './bus/redis-peer-bus';
 export * from './nodes/redis-node-registry';
 export * from './events/redis-stream-session-event-sink';
+export * from './events/session-event-shards';
+export * from './indexing/redis-shard-leases';
+export * from './indexing/redis-stream-session-event-source';
+export * from './indexing/redis-peer-record-store';
+export * from './indexing/redis-session-deadlines';

@@ -1,3 +1,4 @@
 export * from './metric-names';
 export * from './gateway-metric-providers';
 export * from './platform-metrics.module';
+export * from './indexer-metric-providers';

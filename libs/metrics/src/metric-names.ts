@@ -14,6 +14,17 @@ export const METRIC = {
   sessionEventWriteFailuresTotal: 'signaling_session_event_write_failures_total',
   sessionEventsDroppedTotal: 'signaling_session_events_dropped_total',
   nodesReapedTotal: 'signaling_nodes_reaped_total',
+  indexerEventsConsumedTotal: 'indexer_events_consumed_total',
+  indexerBatchEntries: 'indexer_batch_entries',
+  indexerStoreWriteSeconds: 'indexer_store_write_seconds',
+  indexerPendingEntries: 'indexer_pending_entries',
+  indexerLagSeconds: 'indexer_lag_seconds',
+  indexerLagTargetSeconds: 'indexer_lag_target_seconds',
+  indexerDeadLettersTotal: 'indexer_dead_letters_total',
+  indexerDeadlinesFiredTotal: 'indexer_deadlines_fired_total',
+  indexerRetriesTotal: 'indexer_retries_total',
+  indexerOwnedShards: 'indexer_owned_shards',
+  indexerSessionsDeletedTotal: 'indexer_sessions_deleted_total',
 } as const;
 
 /** PROTOCOL/issue: ICE negotiation from offer to first `connected`, 0.05 s to 10 s. */
@@ -21,3 +32,9 @@ export const ICE_NEGOTIATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 1
 
 /** Redis and cross-node latencies live in the sub-millisecond to tens-of-ms range. */
 export const REDIS_LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** From an event at the gateway to its session written: the promise is 2 s (INDEX_MAX_LAG_MS). */
+export const INDEX_LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30];
+
+/** A store write of one batch: a few ms in SQLite, up to seconds for Meilisearch tasks. */
+export const STORE_WRITE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

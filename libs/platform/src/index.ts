@@ -2,7 +2,7 @@ export * from './env/env-validation.error';
 export * from './env/validate-env';
 export * from './env/env-transforms';
 export * from './env/common-env';
-export * from './env/load-env-or-exit';
+export * from './env/load-config-or-exit';
 export * from './logging/platform-logger.module';
 export * from './redis/redis-tokens';
 export * from './redis/create-redis-connection';

@@ -6,3 +6,5 @@ export type SessionId = string & { readonly __brand: 'SessionId' };
 
 /** PROTOCOL section 1: `room` is `^[A-Za-z0-9_-]{1,64}$`. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A gateway's `NODE_ID` (configuration.md): also part of Redis keys, hence the narrow alphabet. */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;

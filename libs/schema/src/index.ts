@@ -14,5 +14,8 @@ export * from './client-messages/client-message';
 export * from './client-messages/parse-client-message';
 export * from './server-messages/server-message';
 export * from './session/session-event';
+export * from './session/parse-session-event';
+export * from './session/parse-session-event-batch';
 export * from './session/session-document';
 export * from './server-messages/relayed-frame';
+export * from './session/session-search-fields';

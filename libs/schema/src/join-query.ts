@@ -15,12 +15,12 @@ export class JoinQuery {
 
   @IsOptional()
   @IsString()
-  @MaxLength(4096)
+  @MaxLength(LIMITS.tokenMaxLength)
   token?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(LIMITS.resumeTokenMaxLength)
   resume?: string;
 }
 

@@ -17,8 +17,20 @@ export const LIMITS = {
   peerIdMaxLength: 64,
   /** The client's correlation `id`, echoed as `ref`. */
   messageIdMaxLength: 128,
+  /** A JWT in `?token=`: generous for RS256 tokens with many claims. */
+  tokenMaxLength: 4_096,
+  /** `?resume=`: our tokens are 43 characters. */
+  resumeTokenMaxLength: 256,
   /** `state.reason`, PROTOCOL section 1. */
   stateReasonMaxLength: 256,
   /** String values in a `stats.report` ("short strings"). */
   statsStringMaxLength: 64,
+  /** `user` of a peer-joined session event: the token's subject. */
+  userMaxLength: 256,
+  /** `remoteAddr` of a peer-joined event: `[` + the longest IPv6 text (45) + `]:65535` fits. */
+  remoteAddrMaxLength: 64,
+  /** `userAgent` of a peer-joined event; the gateway cuts the header to this length. */
+  userAgentMaxLength: 512,
+  /** Events in one session-event stream entry; gateways write at most 500, so more is not ours. */
+  sessionEventBatchMaxLength: 10_000,
 } as const;

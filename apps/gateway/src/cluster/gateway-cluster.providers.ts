@@ -1,5 +1,5 @@
 import { Logger, Provider } from '@nestjs/common';
-import { RedisNodeRegistry, RedisPeerBus, RedisRoomDirectory, RedisStreamSessionEventSink } from '@sg/cluster';
+import { RedisNodeRegistry, RedisPeerBus, RedisRoomDirectory, RedisStreamSessionEventSink, SESSION_EVENT_SHARDS } from '@sg/cluster';
 import { REDIS_COMMANDS, REDIS_SUBSCRIBER } from '@sg/platform';
 import { NegotiationClock, NodeRegistry, PeerBus, RoomDirectory, RoomHub, SessionEventSink } from '@sg/room';
 import type Redis from 'ioredis';
@@ -31,7 +31,8 @@ export const gatewayClusterProviders: Provider[] = [
           flushIntervalMs: config.sessionEvents.flushIntervalMs,
           maxBatch: 500,
           maxBuffered: 200_000,
-          streamMaxLen: config.sessionEvents.streamMaxLen,
+          // SESSION_EVENTS_MAXLEN bounds all shards' streams together
+          streamMaxLen: Math.ceil(config.sessionEvents.streamMaxLen / SESSION_EVENT_SHARDS),
         },
         {
           written: (events) => metrics.sessionEventsWritten.inc(events),

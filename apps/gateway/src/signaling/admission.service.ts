@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { buildIceServers, isOriginAllowed, newResumeToken, RoomDirectory, RoomHub, RoomMember, SessionEventSink } from '@sg/room';
-import { parseJoinQuery, PeerId, RoomId, WelcomeMessage } from '@sg/schema';
+import { LIMITS, parseJoinQuery, PeerId, RoomId, WelcomeMessage } from '@sg/schema';
 import type { WebSocket } from 'ws';
 import { GatewayConfig } from '../config/gateway-config';
 import { AdmissionResult, SignalingMetrics } from '../metrics/signaling-metrics';
@@ -10,8 +10,6 @@ import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
 import { DepartureService } from './departure.service';
 import { remoteAddress } from './remote-address';
-
-export type AdmissionOutcome = { admitted: true; peer: ConnectedPeer } | { admitted: false };
 
 /**
  * Admission of one upgraded socket (PROTOCOL section 1): validate the query
@@ -48,7 +46,7 @@ export class AdmissionService {
       query.query.room as RoomId,
       randomUUID() as PeerId,
       remoteAddress(request),
-      typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
+      typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, LIMITS.userAgentMaxLength) : null,
       query.query.name,
       this.config.limits.sendBufferMaxBytes,
     );

@@ -72,11 +72,6 @@ export class DepartureService implements OnApplicationShutdown {
     this.metrics.roomsActive.set(this.hub.roomCount);
   }
 
-  /** Peers whose resume window is running. */
-  get pendingResumes(): number {
-    return this.resumeTimers.size;
-  }
-
   onApplicationShutdown(): void {
     this.stopping = true;
     for (const timer of this.resumeTimers.values()) clearTimeout(timer);

@@ -64,9 +64,12 @@ export class SignalDispatcher {
       case 'candidate':
         return this.relay(peer, message);
       case 'state':
+        // an empty `to` names no peer: answered, never recorded
+        if (message.to === '') return this.unknownPeer(peer, message);
         this.recordState(peer, message);
         return this.checkReportTarget(peer, message);
       case 'stats':
+        if (message.to === '') return this.unknownPeer(peer, message);
         this.recordStats(peer, message);
         return this.checkReportTarget(peer, message);
       case 'ping':

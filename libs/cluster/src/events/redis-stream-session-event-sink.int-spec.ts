@@ -3,9 +3,10 @@ import Redis from 'ioredis';
 import { REDIS_KEYS } from '../redis-keys';
 import { connectTestRedis } from '../testing/connect-test-redis';
 import { RedisStreamSessionEventSink, SessionEventSinkObserver } from './redis-stream-session-event-sink';
+import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
-function event(i: number): SessionEvent {
-  return { kind: 'peer-left', t: i, room: 'r' as RoomId, node: 'n' as NodeId, peer: `p${i}` as PeerId, reason: 'bye' };
+function event(i: number, room = 'r'): SessionEvent {
+  return { kind: 'peer-left', t: i, room: room as RoomId, node: 'n' as NodeId, peer: `p${i}` as PeerId, reason: 'bye' };
 }
 
 function recorder(): SessionEventSinkObserver & { writtenTotal: number; failures: number; droppedTotal: number } {
@@ -36,8 +37,8 @@ async function disconnectedRedis(): Promise<Redis> {
   return flaky;
 }
 
-async function readAll(redis: Redis): Promise<SessionEvent[]> {
-  const entries = await redis.xrange(REDIS_KEYS.sessionEvents, '-', '+');
+async function readAll(redis: Redis, room = 'r'): Promise<SessionEvent[]> {
+  const entries = await redis.xrange(REDIS_KEYS.sessionEvents(sessionEventShardOf(room)), '-', '+');
   return entries.flatMap(([, fields]) => JSON.parse(fields[1]) as SessionEvent[]);
 }
 
@@ -57,8 +58,21 @@ describe(RedisStreamSessionEventSink.name, () => {
     for (let i = 0; i < 250; i++) sink.record(event(i));
     await sink.close();
     expect(await readAll(redis)).toEqual(Array.from({ length: 250 }, (_, i) => event(i)));
-    expect(await redis.xlen(REDIS_KEYS.sessionEvents)).toBeLessThanOrEqual(4);
+    expect(await redis.xlen(REDIS_KEYS.sessionEvents(sessionEventShardOf('r')))).toBeLessThanOrEqual(4);
     expect(observer.writtenTotal).toBe(250);
+  });
+
+  it("writes each room's events, in order, to its shard's stream", async () => {
+    const rooms = Array.from({ length: 40 }, (_, i) => `room-${i}`);
+    const sink = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 5, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, recorder());
+    for (let i = 0; i < 400; i++) sink.record(event(i, rooms[i % rooms.length]));
+    await sink.close();
+    for (const room of rooms) {
+      const ofRoom = (await readAll(redis, room)).filter((e) => e.room === room);
+      expect(ofRoom.map((e) => e.t)).toEqual(Array.from({ length: 10 }, (_, k) => rooms.indexOf(room) + k * rooms.length));
+    }
+    const used = new Set(rooms.map(sessionEventShardOf));
+    expect(used.size).toBeGreaterThan(SESSION_EVENT_SHARDS / 2);
   });
 
   it('keeps events while Redis is unreachable and writes them once it is back', async () => {

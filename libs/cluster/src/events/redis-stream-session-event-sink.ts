@@ -2,15 +2,16 @@ import type { SessionEvent } from '@sg/schema';
 import { SessionEventSink } from '@sg/room';
 import type Redis from 'ioredis';
 import { REDIS_KEYS } from '../redis-keys';
+import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
 export interface SessionEventSinkOptions {
   /** How often buffered events are written; bounds the indexing lag it adds. */
   readonly flushIntervalMs: number;
-  /** A batch this large is written at once, without waiting for the interval. */
+  /** At most this many events per stream entry; more wait for the next write. */
   readonly maxBatch: number;
   /** Events kept while Redis is unreachable; beyond this the oldest are dropped and counted. */
   readonly maxBuffered: number;
-  /** Approximate cap on stream entries (batches), so an absent indexer cannot fill Redis. */
+  /** Approximate cap on entries (batches) per stream, so an absent indexer cannot fill Redis. */
   readonly streamMaxLen: number;
 }
 
@@ -21,18 +22,25 @@ export interface SessionEventSinkObserver {
   pending(events: number): void;
 }
 
+/** The events of one shard waiting to be written, oldest first. */
+interface ShardQueue {
+  events: SessionEvent[];
+  /** Events at the head that the write under way covers: never dropped meanwhile. */
+  inFlight: number;
+}
+
 /**
- * Batches session events into entries of a Redis stream read by the indexer's
- * consumer group: one XADD per batch keeps the relay path cheap. A failed
- * write keeps the batch and retries it first, so order is kept and nothing is
- * lost unless the buffer bound is reached (then counted as dropped).
+ * Batches session events into entries of the Redis streams the indexers' consumer
+ * group reads (one stream per shard of rooms): one XADD per shard per flush keeps
+ * the relay path cheap. A failed write keeps its batch at the head of its shard's
+ * queue and retries it first, so order within a room holds and nothing is lost
+ * unless the buffer bound is reached (then counted as dropped).
  */
 export class RedisStreamSessionEventSink extends SessionEventSink {
-  private buffer: SessionEvent[] = [];
+  private readonly queues: ShardQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => ({ events: [], inFlight: 0 }));
+  private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
-  /** Events at the head of the buffer that the write under way covers. */
-  private inFlight = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -43,57 +51,78 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   }
 
   record(event: SessionEvent): void {
-    this.buffer.push(event);
-    if (this.buffer.length > this.options.maxBuffered) {
-      const excess = this.buffer.length - this.options.maxBuffered;
-      // never drop what the write under way will remove on success
-      this.buffer.splice(this.inFlight, excess);
-      this.observer.dropped(excess);
-    }
-    if (this.buffer.length >= this.options.maxBatch && !this.writing) void this.flush();
+    const queue = this.queues[sessionEventShardOf(event.room)];
+    queue.events.push(event);
+    this.buffered += 1;
+    if (this.buffered > this.options.maxBuffered) this.dropOldest(queue);
+    if (queue.events.length >= this.options.maxBatch && !this.writing) void this.flush();
     else this.schedule();
   }
 
-  /** Writes everything buffered; resolves when written or when a write failed (kept for retry). */
+  /** Writes what is buffered; resolves when written or when a write failed (kept for retry). */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer.slice(0, this.options.maxBatch);
-    this.inFlight = batch.length;
-    this.writing = this.write(batch).finally(() => {
+    if (this.buffered === 0) return;
+    this.writing = this.write().finally(() => {
       this.writing = null;
     });
     await this.writing;
-    if (this.buffer.length > 0) this.schedule();
+    if (this.buffered > 0) this.schedule();
   }
 
   /** Tries to write what is left, for a clean shutdown. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (let attempt = 0; attempt < 3 && this.buffer.length > 0; attempt++) await this.flush();
+    for (let attempt = 0; attempt < 3 && this.buffered > 0; attempt++) await this.flush();
   }
 
-  private async write(batch: SessionEvent[]): Promise<void> {
+  /** Events not yet written. */
+  get pendingEvents(): number {
+    return this.buffered;
+  }
+
+  private async write(): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    const shards: number[] = [];
+    for (let shard = 0; shard < this.queues.length; shard++) {
+      const queue = this.queues[shard];
+      if (queue.events.length === 0) continue;
+      queue.inFlight = Math.min(queue.events.length, this.options.maxBatch);
+      const batch = queue.events.slice(0, queue.inFlight);
+      pipeline.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch));
+      shards.push(shard);
+    }
+    let results: Array<[Error | null, unknown]> = [];
     try {
-      await this.redis.xadd(
-        REDIS_KEYS.sessionEvents,
-        'MAXLEN',
-        '~',
-        String(this.options.streamMaxLen),
-        '*',
-        'b',
-        JSON.stringify(batch),
-      );
-      // events recorded while writing were appended after the batch
-      this.buffer.splice(0, batch.length);
-      this.observer.written(batch.length);
+      results = (await pipeline.exec()) ?? [];
     } catch (error) {
       this.observer.failed(error);
-    } finally {
-      this.inFlight = 0;
-      this.observer.pending(this.buffer.length);
     }
+    let written = 0;
+    let failure: Error | null = null;
+    shards.forEach((shard, i) => {
+      const queue = this.queues[shard];
+      const [error] = results[i] ?? [new Error('not sent')];
+      // events recorded while writing were appended after the batch
+      if (!error) {
+        queue.events.splice(0, queue.inFlight);
+        this.buffered -= queue.inFlight;
+        written += queue.inFlight;
+      } else failure = error;
+      queue.inFlight = 0;
+    });
+    if (written > 0) this.observer.written(written);
+    if (failure && results.length > 0) this.observer.failed(failure);
+    this.observer.pending(this.buffered);
+  }
+
+  private dropOldest(preferred: ShardQueue): void {
+    const queue = preferred.events.length > preferred.inFlight ? preferred : this.queues.find((q) => q.events.length > q.inFlight);
+    if (!queue) return;
+    queue.events.splice(queue.inFlight, 1);
+    this.buffered -= 1;
+    this.observer.dropped(1);
   }
 
   private schedule(): void {

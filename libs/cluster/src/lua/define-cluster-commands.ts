@@ -4,6 +4,7 @@ import { JOIN_ROOM_LUA } from './join-room.lua';
 import { LEAVE_ROOM_LUA } from './leave-room.lua';
 import { NODE_HEARTBEAT_LUA } from './node-heartbeat.lua';
 import { REAP_NODE_LUA } from './reap-node.lua';
+import { RELEASE_LEASE_LUA, RENEW_LEASE_LUA } from './renew-lease.lua';
 
 type Reply = unknown;
 
@@ -14,6 +15,8 @@ export interface ClusterCommands {
   sgReapNode(nodesKey: string, aliveKey: string, nodePeersKey: string, roomsKey: string, ...args: string[]): Promise<Reply>;
   sgNodeHeartbeat(nodesKey: string, aliveKey: string, ...args: string[]): Promise<Reply>;
   sgDeadNodes(nodesKey: string, alivePrefix: string): Promise<Reply>;
+  sgRenewLease(leaseKey: string, holder: string, ttlMs: string): Promise<Reply>;
+  sgReleaseLease(leaseKey: string, holder: string): Promise<Reply>;
 }
 
 export type ClusterRedis = Redis & ClusterCommands;
@@ -27,5 +30,7 @@ export function defineClusterCommands(redis: Redis): ClusterRedis {
   redis.defineCommand('sgReapNode', { numberOfKeys: 4, lua: REAP_NODE_LUA });
   redis.defineCommand('sgNodeHeartbeat', { numberOfKeys: 2, lua: NODE_HEARTBEAT_LUA });
   redis.defineCommand('sgDeadNodes', { numberOfKeys: 1, lua: DEAD_NODES_LUA });
+  redis.defineCommand('sgRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_LUA });
+  redis.defineCommand('sgReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE_LUA });
   return withCommands;
 }

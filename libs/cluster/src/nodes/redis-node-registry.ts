@@ -33,12 +33,10 @@ export class RedisNodeRegistry extends NodeRegistry {
     const all = await this.redis.hgetall(REDIS_KEYS.nodes);
     const ids = Object.keys(all).sort();
     if (ids.length === 0) return [];
-    const alive = await this.redis.exists(...ids.map((id) => REDIS_KEYS.nodeAlive(id)));
-    if (alive === ids.length) return ids.map((id) => JSON.parse(all[id]) as NodeStatus);
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.exists(REDIS_KEYS.nodeAlive(id));
-    const flags = (await pipeline.exec()) ?? [];
-    return ids.filter((_, i) => flags[i]?.[1] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
+    const alive = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => alive[i]?.[1] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
   }
 
   async deregister(node: NodeId): Promise<void> {

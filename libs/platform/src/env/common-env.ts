@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { ToInt } from './env-transforms';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { IntegerIn } from './env-transforms';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,10 +16,7 @@ function defaultNodeId(): string {
 
 /** Variables every app reads (PROTOCOL section 4). */
 export class CommonEnv {
-  @ToInt()
-  @IsInt({ message: 'must be an integer from 1 to 65535' })
-  @Min(1, { message: 'must be an integer from 1 to 65535' })
-  @Max(65535, { message: 'must be an integer from 1 to 65535' })
+  @IntegerIn(1, 65535)
   PORT: number = 8080;
 
   /** Listen address: 0.0.0.0 in containers, 127.0.0.1 for local runs and tests. */

@@ -1,3 +1,4 @@
+import { IsInt, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 
 /** "8080" -> 8080; anything that is not a plain decimal integer stays a string and fails @IsInt. */
@@ -22,3 +23,13 @@ export const ToList = (): PropertyDecorator =>
           .filter((item) => item.length > 0)
       : value,
   );
+
+/**
+ * An integer variable within [min, max]: parsed from its string, and every way
+ * it can be wrong (not a number, a fraction, out of range) gets one message.
+ */
+export const IntegerIn = (min: number, max: number): PropertyDecorator => {
+  const message = `must be an integer from ${min} to ${max}`;
+  const decorators = [ToInt(), IsInt({ message }), Min(min, { message }), Max(max, { message })];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+};

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, InjectionToken, Module, ModuleMetadata } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
@@ -7,7 +7,7 @@ import { RedisHealthIndicator } from './redis.health';
 
 export interface PlatformHealthOptions {
   imports?: ModuleMetadata['imports'];
-  inject?: Array<string | symbol | (new (...args: never[]) => unknown)>;
+  inject?: InjectionToken[];
   /** Readiness checks beyond Redis and drain state (e.g. the session store). */
   readinessChecks?: (...deps: never[]) => ReadinessChecks;
 }

@@ -5,3 +5,9 @@ import { ValidateIf } from 'class-validator';
  * Unlike @IsOptional, `null` is not "absent": `{"to": null}` is a schema error.
  */
 export const Optional = (): PropertyDecorator => ValidateIf((_, value) => value !== undefined);
+
+/**
+ * The field must be present but may be `null`, which skips the other
+ * constraints: `{"user": null}` passes, `{}` fails them (absent is not null).
+ */
+export const Nullable = (): PropertyDecorator => ValidateIf((_, value) => value !== null);

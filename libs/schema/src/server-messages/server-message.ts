@@ -12,7 +12,8 @@ export interface PeerSummary {
   name?: string;
 }
 
-export type PeerLeftReason = 'bye' | 'disconnected' | 'timeout' | 'node-lost' | 'kicked';
+export const PEER_LEFT_REASONS = ['bye', 'disconnected', 'timeout', 'node-lost', 'kicked'] as const;
+export type PeerLeftReason = (typeof PEER_LEFT_REASONS)[number];
 
 export type ErrorCode = 'schema-error' | 'unknown-peer' | 'rate-limited' | 'too-large';
 

@@ -28,12 +28,13 @@ export interface SessionDocument {
   client_b_id: PeerId;
   client_a_user: string | null;
   client_b_user: string | null;
-  client_a_remote_addr: string;
-  client_b_remote_addr: string;
+  /** `ip:port`; null only until the side's admission event has been read. */
+  client_a_remote_addr: string | null;
+  client_b_remote_addr: string | null;
   client_a_user_agent: string | null;
   client_b_user_agent: string | null;
-  client_a_node: NodeId;
-  client_b_node: NodeId;
+  client_a_node: NodeId | null;
+  client_b_node: NodeId | null;
   connection_state: SessionConnectionState;
   ice_connection_state: string | null;
   signaling_state: string | null;

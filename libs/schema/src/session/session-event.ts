@@ -1,11 +1,21 @@
-import type { ConnectionState, IceConnectionState, IceGatheringState, SignalingState } from '../client-messages/state.message';
-import type { StatsReport } from '../client-messages/stats-report';
-import type { NodeId, PeerId, RoomId } from '../ids';
-import type { PeerLeftReason } from '../server-messages/server-message';
+import { PeerJoinedEvent } from './session-events/peer-joined.event';
+import { PeerLeftEvent } from './session-events/peer-left.event';
+import { SignalRelayedEvent } from './session-events/signal-relayed.event';
+import { StateReportedEvent } from './session-events/state-reported.event';
+import { StatsReportedEvent } from './session-events/stats-reported.event';
+
+export * from './session-events/session-event-base';
+export * from './session-events/peer-joined.event';
+export * from './session-events/peer-left.event';
+export * from './session-events/signal-relayed.event';
+export * from './session-events/state-reported.event';
+export * from './session-events/stats-reported.event';
 
 /**
  * What the gateway tells the indexer, through a durable Redis stream. Times are
  * Unix milliseconds. The indexer folds these into session documents (section 2).
+ * Classes so the indexer can validate what it reads; the gateway builds them as
+ * object literals, so they hold fields only (no methods, no private members).
  */
 export type SessionEvent =
   | PeerJoinedEvent
@@ -14,53 +24,14 @@ export type SessionEvent =
   | StateReportedEvent
   | StatsReportedEvent;
 
-interface SessionEventBase {
-  /** Unix time in milliseconds at the gateway. */
-  t: number;
-  room: RoomId;
-  node: NodeId;
-}
+export type SessionEventKind = SessionEvent['kind'];
 
-export interface PeerJoinedEvent extends SessionEventBase {
-  kind: 'peer-joined';
-  peer: PeerId;
-  user: string | null;
-  /** `ip:port` as the gateway saw it. */
-  remoteAddr: string;
-  userAgent: string | null;
-  name?: string;
-}
+export const SESSION_EVENT_CLASSES = {
+  'peer-joined': PeerJoinedEvent,
+  'peer-left': PeerLeftEvent,
+  signal: SignalRelayedEvent,
+  state: StateReportedEvent,
+  stats: StatsReportedEvent,
+} as const satisfies Record<SessionEventKind, new () => SessionEvent>;
 
-export interface PeerLeftEvent extends SessionEventBase {
-  kind: 'peer-left';
-  peer: PeerId;
-  reason: PeerLeftReason;
-}
-
-/** One per receiver: a room-wide offer to three peers is three events. */
-export interface SignalRelayedEvent extends SessionEventBase {
-  kind: 'signal';
-  signal: 'offer' | 'answer' | 'candidate';
-  from: PeerId;
-  to: PeerId;
-  /** The candidate line, for candidate-type classification. */
-  candidate?: string;
-}
-
-export interface StateReportedEvent extends SessionEventBase {
-  kind: 'state';
-  peer: PeerId;
-  to?: PeerId;
-  connectionState?: ConnectionState;
-  iceConnectionState?: IceConnectionState;
-  signalingState?: SignalingState;
-  iceGatheringState?: IceGatheringState;
-  reason?: string;
-}
-
-export interface StatsReportedEvent extends SessionEventBase {
-  kind: 'stats';
-  peer: PeerId;
-  to?: PeerId;
-  report: StatsReport;
-}
+export const SESSION_EVENT_KINDS = Object.keys(SESSION_EVENT_CLASSES) as SessionEventKind[];

@@ -1,0 +1,257 @@
+import type { NodeId, PeerId, RoomId, SessionEvent } from '@sg/schema';
+import { foldSessionEvents, PeerKey, PeerRecord, PositionedSessionEvent } from './fold-session-events';
+import { nextDeadline } from './next-deadline';
+import { renderSessionDocument } from './render-session-document';
+import type { SessionFold } from './session-fold';
+import { SessionRules, TIMELINE_MAX_EVENTS } from './session-rules';
+import { sessionIdFor } from './session-id';
+
+type EventWithoutRoom = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'room'> : never) : never;
+
+const RULES: SessionRules = { negotiationTimeoutMs: 30_000, iceTimeoutMs: 20_000 };
+const ROOM = 'room-1' as RoomId;
+const A = 'peer-a' as PeerId;
+const B = 'peer-b' as PeerId;
+const NODE_1 = 'node-1' as NodeId;
+const NODE_2 = 'node-2' as NodeId;
+const T0 = 1_700_000_000_000;
+const SESSION = sessionIdFor(ROOM, A, B);
+const HOST = 'candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host';
+const RELAY_TCP = 'candidate:3 1 tcp 41885439 203.0.113.9 3478 typ relay raddr 0.0.0.0 rport 0 tcptype passive';
+const MDNS = 'candidate:2 1 udp 2122260223 6f1c2a3b-aaaa-bbbb-cccc-111122223333.local 50001 typ host';
+
+/** Builds a stream of events with increasing positions, as the indexer reads them. */
+class Script {
+  readonly events: PositionedSessionEvent[] = [];
+  private entry = 0;
+
+  add(event: EventWithoutRoom): this {
+    this.entry += 1;
+    this.events.push({ position: `${T0 + this.entry}-0/0`, event: { room: ROOM, ...event } as SessionEvent });
+    return this;
+  }
+  joined(peer: PeerId, at: number, node = NODE_1, user: string | null = `user-${peer}`): this {
+    return this.add({ kind: 'peer-joined', t: T0 + at, node, peer, user, remoteAddr: `198.51.100.${peer === A ? 1 : 2}:4000${peer === A ? 1 : 2}`, userAgent: 'Mozilla/5.0 Chrome/131' });
+  }
+  signal(signal: 'offer' | 'answer' | 'candidate', from: PeerId, to: PeerId, at: number, candidate?: string): this {
+    return this.add({ kind: 'signal', t: T0 + at, node: from === A ? NODE_1 : NODE_2, signal, from, to, ...(candidate !== undefined ? { candidate } : {}) });
+  }
+  state(peer: PeerId, at: number, fields: Record<string, string>, to: PeerId | undefined = peer === A ? B : A): this {
+    return this.add({ kind: 'state', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, ...(to ? { to } : {}), ...fields } as EventWithoutRoom);
+  }
+  stats(peer: PeerId, at: number, report: Record<string, string | number>): this {
+    return this.add({ kind: 'stats', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, to: peer === A ? B : A, report } as EventWithoutRoom);
+  }
+  left(peer: PeerId, at: number, reason: 'bye' | 'disconnected' | 'timeout' | 'node-lost' | 'kicked'): this {
+    return this.add({ kind: 'peer-left', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, reason });
+  }
+  /** A call that connects: joins, offer, answer, candidates, connected reports. */
+  connected(): this {
+    return this.joined(A, 0)
+      .joined(B, 100, NODE_2)
+      .signal('offer', A, B, 1_000)
+      .signal('candidate', A, B, 1_050, HOST)
+      .signal('answer', B, A, 1_500)
+      .signal('candidate', B, A, 1_550, RELAY_TCP)
+      .state(A, 2_000, { connectionState: 'connected', iceConnectionState: 'connected' })
+      .state(B, 2_100, { connectionState: 'connected' });
+  }
+}
+
+function fold(events: readonly PositionedSessionEvent[], into = new Map<SessionId, SessionFold>(), peers = new Map<PeerKey, PeerRecord>()) {
+  foldSessionEvents(events, peers, into);
+  return { sessions: into, peers };
+}
+type SessionId = ReturnType<typeof sessionIdFor>;
+
+function documentOf(events: readonly PositionedSessionEvent[], clock?: number) {
+  const { sessions } = fold(events);
+  let session = sessions.get(SESSION);
+  if (!session) throw new Error('no session');
+  if (clock !== undefined) session = { ...session, clock: Math.max(session.clock, T0 + clock) };
+  return renderSessionDocument(session, RULES);
+}
+
+describe('session documents (PROTOCOL section 2)', () => {
+  it('a complete call becomes one document with both sides, timings and candidate types', () => {
+    const doc = documentOf(new Script().connected().stats(A, 3_000, { rttMs: 42, packetLossPct: 0.5, jitterMs: 3, bitrateKbps: 900, localCandidateType: 'srflx', remoteCandidateType: 'relay', protocol: 'udp' }).left(A, 9_000, 'bye').events);
+    expect(doc).toMatchObject({
+      session_id: SESSION,
+      room_id: ROOM,
+      created_at: (T0 + 1_000) / 1000,
+      ended_at: (T0 + 9_000) / 1000,
+      client_a_id: A,
+      client_b_id: B,
+      client_a_user: 'user-peer-a',
+      client_b_user: 'user-peer-b',
+      client_a_remote_addr: '198.51.100.1:40001',
+      client_b_remote_addr: '198.51.100.2:40002',
+      client_a_user_agent: 'Mozilla/5.0 Chrome/131',
+      client_a_node: NODE_1,
+      client_b_node: NODE_2,
+      connection_state: 'closed',
+      failure_reason: null,
+      time_to_answer_ms: 500,
+      time_to_connected_ms: 1_000,
+      duration_ms: 8_000,
+      candidate_types_a: ['host'],
+      candidate_types_b: ['relay', 'tcp'],
+      relay_used: true,
+      candidate_pairs: ['srflx/udp -> relay/udp'],
+      ice_restarts: 0,
+      rtt_ms: 42,
+      packet_loss_pct: 0.5,
+      jitter_ms: 3,
+      bitrate_kbps: 900,
+      message_counts: { offer: 1, candidate: 2, answer: 1, state: 2, stats: 1 },
+      ice_connection_state: 'connected',
+    });
+    expect(doc.events.map((e) => `${e.by}:${e.type}`)).toEqual(['a:offer', 'a:candidate', 'b:answer', 'b:candidate', 'a:state', 'b:state', 'a:stats', 'a:peer-left']);
+    expect(doc.events[1].detail).toBe('host udp');
+  });
+
+  it('is connecting once answered, and connected / disconnected as reported', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 1_200);
+    expect(documentOf(s.events).connection_state).toBe('connecting');
+    s.state(B, 2_000, { connectionState: 'connected' });
+    expect(documentOf(s.events).connection_state).toBe('connected');
+    s.state(B, 5_000, { connectionState: 'disconnected' });
+    expect(documentOf(s.events)).toMatchObject({ connection_state: 'disconnected', ended_at: null });
+  });
+
+  it('no answer within NEGOTIATION_TIMEOUT_MS: failed / no-answer, ended at the deadline', () => {
+    const events = new Script().connected().events.slice(0, 4); // joins, offer, candidate
+    expect(documentOf(events, 29_999).connection_state).toBe('new');
+    const doc = documentOf(events, 31_000 + 5);
+    expect(doc).toMatchObject({ connection_state: 'failed', failure_reason: 'no-answer', ended_at: (T0 + 31_000) / 1000, duration_ms: 30_000 });
+    expect(doc.events.at(-1)).toMatchObject({ type: 'no-answer', by: 'server' });
+  });
+
+  it('an answer that happened before the deadline counts even when it arrives after it', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 30_000);
+    expect(documentOf(s.events, 40_000)).toMatchObject({ connection_state: 'connecting', failure_reason: null });
+    const late = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 31_001);
+    expect(documentOf(late.events)).toMatchObject({ connection_state: 'failed', failure_reason: 'no-answer' });
+  });
+
+  it('answered but not connected within ICE_TIMEOUT_MS: failed / ice-timeout', () => {
+    const events = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 2_000).events;
+    expect(documentOf(events, 21_999).connection_state).toBe('connecting');
+    expect(documentOf(events, 22_000)).toMatchObject({ connection_state: 'failed', failure_reason: 'ice-timeout', ended_at: (T0 + 22_000) / 1000 });
+  });
+
+  it('a side reporting failed first gives ice-failed', () => {
+    const events = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 2_000).state(A, 5_000, { iceConnectionState: 'failed' }).events;
+    expect(documentOf(events, 60_000)).toMatchObject({ connection_state: 'failed', failure_reason: 'ice-failed', ended_at: (T0 + 5_000) / 1000, ice_connection_state: 'failed' });
+  });
+
+  it('a failed report with a reason is client-reported, with the reason as failure_detail', () => {
+    const events = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).state(B, 1_500, { connectionState: 'failed', reason: 'camera denied' }).events;
+    expect(documentOf(events)).toMatchObject({ connection_state: 'failed', failure_reason: 'client-reported', failure_detail: 'camera denied' });
+  });
+
+  it('a side leaving before connected gives peer-left-before-connected; its node dying gives node-lost', () => {
+    const base = () => new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 2_000);
+    expect(documentOf(base().left(B, 3_000, 'disconnected').events)).toMatchObject({ connection_state: 'failed', failure_reason: 'peer-left-before-connected', ended_at: (T0 + 3_000) / 1000 });
+    expect(documentOf(base().left(A, 3_000, 'node-lost').events)).toMatchObject({ connection_state: 'failed', failure_reason: 'node-lost' });
+  });
+
+  it('after connected, bye or leaving gives closed', () => {
+    for (const reason of ['bye', 'timeout', 'node-lost'] as const) {
+      expect(documentOf(new Script().connected().left(B, 9_000, reason).events)).toMatchObject({ connection_state: 'closed', failure_reason: null });
+    }
+  });
+
+  it('an ICE restart continues the session and counts, either way', () => {
+    const doc = documentOf(new Script().connected().signal('offer', B, A, 5_000).signal('answer', A, B, 5_100).signal('offer', A, B, 6_000).events);
+    expect(doc.ice_restarts).toBe(2);
+    expect(doc.client_a_id).toBe(A);
+    expect(doc.events.filter((e) => e.detail === 'ice restart')).toHaveLength(2);
+  });
+
+  it('a failure followed by a connected report (recovered by an ICE restart) is not an ending', () => {
+    const doc = documentOf(new Script().connected().state(A, 5_000, { iceConnectionState: 'failed' }).state(A, 6_000, { iceConnectionState: 'connected' }).events);
+    expect(doc).toMatchObject({ connection_state: 'connected', failure_reason: null, ended_at: null });
+  });
+
+  it('an answer arriving before its offer still makes the offerer side A', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).signal('answer', B, A, 1_200).signal('offer', A, B, 1_000);
+    expect(documentOf(s.events)).toMatchObject({ client_a_id: A, client_b_id: B, created_at: (T0 + 1_000) / 1000, time_to_answer_ms: 200 });
+  });
+
+  it('a redelivered batch changes nothing', () => {
+    const events = new Script().connected().stats(A, 3_000, { rttMs: 10 }).events;
+    const sessions = new Map<SessionId, SessionFold>();
+    const peers = new Map<PeerKey, PeerRecord>();
+    foldSessionEvents(events, peers, sessions);
+    const once = structuredClone(sessions.get(SESSION));
+    const outcome = foldSessionEvents(events, peers, sessions);
+    expect(sessions.get(SESSION)).toEqual(once);
+    expect(outcome.sessions.size).toBe(0);
+    expect(outcome.peers.size).toBe(0);
+  });
+
+  it('a room-wide offer starts one session per receiver', () => {
+    const C = 'peer-c' as PeerId;
+    const s = new Script().joined(A, 0).joined(B, 0).joined(C, 0).signal('offer', A, B, 1_000).signal('offer', A, C, 1_000);
+    const { sessions } = fold(s.events);
+    expect([...sessions.keys()].sort()).toEqual([sessionIdFor(ROOM, A, B), sessionIdFor(ROOM, A, C)].sort());
+  });
+
+  it('a departure and a report without `to` reach every session of the peer, also across batches', () => {
+    const C = 'peer-c' as PeerId;
+    const first = new Script().joined(A, 0).joined(B, 0).joined(C, 0).signal('offer', A, B, 1_000).signal('offer', A, C, 1_000);
+    const sessions = new Map<SessionId, SessionFold>();
+    const peers = new Map<PeerKey, PeerRecord>();
+    foldSessionEvents(first.events, peers, sessions);
+    const second = new Script();
+    second.add({ kind: 'state', t: T0 + 2_000, node: NODE_1, peer: A, signalingState: 'have-local-offer' } as EventWithoutRoom);
+    second.add({ kind: 'peer-left', t: T0 + 3_000, node: NODE_1, peer: A, reason: 'bye' } as EventWithoutRoom);
+    // positions must follow the first batch's
+    const positioned = second.events.map((e, i) => ({ ...e, position: `${T0 + 100 + i}-0/0` }));
+    foldSessionEvents(positioned, peers, sessions);
+    for (const id of [sessionIdFor(ROOM, A, B), sessionIdFor(ROOM, A, C)]) {
+      const doc = renderSessionDocument(sessions.get(id) as SessionFold, RULES);
+      expect(doc).toMatchObject({ signaling_state: 'have-local-offer', failure_reason: 'peer-left-before-connected' });
+    }
+  });
+
+  it('a profile read after the session started is applied to it', () => {
+    const s = new Script().signal('offer', A, B, 1_000).joined(B, 900, NODE_2);
+    const doc = documentOf(s.events);
+    expect(doc).toMatchObject({ client_b_user: 'user-peer-b', client_b_node: NODE_2, client_a_user: null, client_a_node: NODE_1 });
+  });
+
+  it('a report naming a peer never seen in the room starts no session', () => {
+    const s = new Script().joined(A, 0).state(A, 1_000, { connectionState: 'connecting' }, 'ghost' as PeerId);
+    expect(fold(s.events).sessions.size).toBe(0);
+  });
+
+  it('candidate markers: mdns and tcp, and end-of-candidates in the timeline', () => {
+    const doc = documentOf(new Script().connected().signal('candidate', A, B, 1_060, MDNS).signal('candidate', A, B, 1_070, '').events);
+    expect(doc.candidate_types_a).toEqual(['host', 'mdns']);
+    expect(doc.events.find((e) => e.detail === 'end-of-candidates')).toBeDefined();
+  });
+
+  it('keeps the newest events of a long timeline, in time order', () => {
+    const s = new Script().connected();
+    for (let i = 0; i < 300; i++) s.stats(A, 3_000 + i, { rttMs: i });
+    const doc = documentOf(s.events);
+    expect(doc.events).toHaveLength(TIMELINE_MAX_EVENTS);
+    expect(doc.events.at(-1)?.t).toBe((T0 + 3_299) / 1000);
+    expect(doc.rtt_ms).toBe(299);
+    expect(doc.message_counts['stats']).toBe(300);
+    const times = doc.events.map((e) => e.t);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+  });
+
+  it('nextDeadline: no-answer deadline, then the ICE deadline, then none once connected', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000);
+    const at = () => nextDeadline(fold(s.events).sessions.get(SESSION) as SessionFold, RULES);
+    expect(at()).toBe(T0 + 31_000);
+    s.signal('answer', B, A, 2_000);
+    expect(at()).toBe(T0 + 22_000);
+    s.state(A, 3_000, { connectionState: 'connected' });
+    expect(at()).toBeNull();
+  });
+});

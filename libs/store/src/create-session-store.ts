@@ -1,0 +1,20 @@
+import type { SessionStore } from '@sg/session';
+import { MeiliSessionStore } from './meilisearch/meili-session-store';
+import { SqliteSessionStore } from './sqlite/sqlite-session-store';
+
+export interface SessionStoreSettings {
+  readonly kind: 'sqlite' | 'meilisearch';
+  readonly sqlitePath: string;
+  readonly meiliUrl?: string;
+  readonly meiliMasterKey?: string;
+}
+
+/** The one place a store implementation is chosen (`STORE`, PROTOCOL section 4). */
+export async function createSessionStore(settings: SessionStoreSettings): Promise<SessionStore> {
+  const store =
+    settings.kind === 'meilisearch'
+      ? new MeiliSessionStore({ url: settings.meiliUrl as string, apiKey: settings.meiliMasterKey })
+      : new SqliteSessionStore({ path: settings.sqlitePath });
+  await store.init();
+  return store;
+}

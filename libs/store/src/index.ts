@@ -1,0 +1,7 @@
+// session stores
+export * from './sqlite/sqlite-schema';
+export * from './sqlite/sqlite-session-store';
+export * from './meilisearch/meili-session-store';
+export * from './create-session-store';
+// filter
+export * from './sqlite/compile-sqlite-filter';

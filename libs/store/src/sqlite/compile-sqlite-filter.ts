@@ -1,0 +1,186 @@
+import type Database from 'better-sqlite3';
+import { SESSION_FILTERABLE_FIELDS, type SessionFieldKind } from '@sg/schema';
+import { facetKeyOf, normalizeFacetValue, parseFilterNumber, type FilterFieldCatalogue, type FilterNode } from '@sg/session';
+
+/*
+ * Meilisearch filter semantics, as the SQLite store reproduces them (PROTOCOL section 3: "the same
+ * body and filters work on every store backend"). Read from meilisearch/meilisearch v1.15.0 (the
+ * version infra/k8s/meilisearch.yaml runs), v1.43.0 and main:
+ *   F = crates/milli/src/search/facet/filter.rs (v1.15.0); since v1.42 .../facet/filter/index_filter.rs
+ *       (and value_bounds.rs on main)
+ *   X = crates/milli/src/update/new/extract/faceted/extract_facets.rs (what a document indexes)
+ *   P = crates/filter-parser/src/{lib,condition,value}.rs
+ *
+ * | filter                | Meilisearch                                                        | SQLite here                                  |
+ * |-----------------------|--------------------------------------------------------------------|----------------------------------------------|
+ * | string `=` (and IN)   | normalize_facet on both sides: trim, NFKD per char, lower-case;    | sg_facet_key(col) = normalize(v): the same   |
+ * |                       | so case-insensitive (F Equal, X; lib.rs normalize_facet). The      | normalisation and 468-byte cut in JS         |
+ * |                       | document side is cut to 468 bytes (MAX_FACET_VALUE_LENGTH); `""`   | (facetKeyOf), NULL for NULL and `""`         |
+ * |                       | indexes no string facet, so `x = ""` never matches `""` (X)         |                                              |
+ * | number `=`            | f64 equality when v parses as a finite float (Rust syntax), else   | col = ? with the number, else `0`            |
+ * |                       | only the string facets, which number fields do not have (F, X)     |                                              |
+ * | `>` `>=` `<` `<=` TO  | numbers: f64 range, TO inclusive at both ends, both bounds must be  | col op ? / BETWEEN; non-numeric bound on a   |
+ * |                       | numbers; strings (v1.15+): byte-wise range over the normalised     | number field: `0`; strings: byte-wise        |
+ * |                       | facets (LMDB key order); v1.15..v1.42 compare the raw bound,       | (BINARY) comparison of sg_facet_key(col)     |
+ * |                       | v1.43+ normalise it (PR #6340). low > high matches nothing (F)     | with normalize(bound); parseSessionFilter    |
+ * |                       |                                                                    | canonicalises bounds so all versions agree   |
+ * | `!=`                  | all documents minus `=`: null and missing fields match (F NotEqual) | NOT of the two-valued `=`                   |
+ * | NOT x                 | all documents minus x (F Not)                                      | NOT x; every leaf is 0/1, never NULL         |
+ * | array `=` / IN / range| true when any element matches: elements are indexed one by one     | EXISTS over json_each(col) text elements     |
+ * | array `!=`            | complement: true when no element equals v, and for `[]` and null   | NOT EXISTS (...)                             |
+ * | boolean               | indexed as the string facet "true"/"false", never as a number (X): | CASE col WHEN 1 THEN 'true' WHEN 0 THEN      |
+ * |                       | `= true`, `= TRUE`, `= "true"` match true; `= 1` matches nothing    | 'false' END compared as a string             |
+ * | EXISTS                | the field is present, even null, `""` or `[]` (X pushes Exists     | `1`: every session document has every field  |
+ * |                       | before looking at the value; issue meilisearch#2484)               | (null when unknown, PROTOCOL section 2), and |
+ * |                       |                                                                    | a row cannot say "missing" apart from null   |
+ * | IS NULL               | present and JSON null only (X: Null marker at the top level)        | col IS NULL                                  |
+ * | IS EMPTY              | `""`, `[]`, `{}` at the top level; not null, not `"  "` (X)         | strings: col = ''; arrays:                   |
+ * |                       |                                                                    | json_array_length(col) = 0; others: `0`      |
+ * | keywords              | upper-case only (P word_exact/tag compare exactly)                  | parseSessionFilter does the same             |
+ *
+ * Every value reaches SQLite as a `?` parameter. Field names come from the catalogue and are
+ * quoted as identifiers.
+ */
+
+/** Name of the SQL function `registerSqliteFilterFunctions` adds: a document string's Meilisearch facet key. */
+export const SQLITE_FACET_KEY_FUNCTION = 'sg_facet_key';
+
+/**
+ * Adds the SQL functions compiled filters call (`sg_facet_key`) to a connection. Call it once per
+ * connection before running a compiled filter. The function is deterministic, so it may also back
+ * an expression index (`CREATE INDEX ... ON sessions (sg_facet_key(room_id))`), provided every
+ * connection that writes the table registers it too.
+ */
+export function registerSqliteFilterFunctions(db: Database.Database): void {
+  db.function(SQLITE_FACET_KEY_FUNCTION, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? facetKeyOf(value) : null,
+  );
+}
+
+export interface CompiledSqliteFilter {
+  /** A boolean SQL expression over the `sessions` columns, for a WHERE clause: `1` for no filter. */
+  readonly sql: string;
+  /** The values for its `?` placeholders, in order. */
+  readonly params: unknown[];
+}
+
+/**
+ * Compiles a filter tree from `parseSessionFilter` (or the filter builders) to a WHERE-clause
+ * fragment over the `sessions` table (columns named as the fields; arrays as JSON text, booleans
+ * as 0/1) that selects the rows Meilisearch would return for the same documents; see the table
+ * above. Needs `registerSqliteFilterFunctions` on the connection. Throws on a field the
+ * catalogue does not know: the parser has already refused those, so that is a programming error.
+ */
+export function compileSqliteFilter(
+  ast: FilterNode | null,
+  fields: FilterFieldCatalogue = SESSION_FILTERABLE_FIELDS,
+): CompiledSqliteFilter {
+  if (!ast) return { sql: '1', params: [] };
+  const params: unknown[] = [];
+  const sql = new SqliteFilterCompiler(fields, params).compile(ast);
+  return { sql, params };
+}
+
+type Operator = '=' | '>' | '>=' | '<' | '<=';
+
+class SqliteFilterCompiler {
+  constructor(
+    private readonly fields: FilterFieldCatalogue,
+    private readonly params: unknown[],
+  ) {}
+
+  compile(node: FilterNode): string {
+    switch (node.type) {
+      case 'and':
+      case 'or':
+        return `(${node.operands.map((operand) => this.compile(operand)).join(node.type === 'and' ? ' AND ' : ' OR ')})`;
+      case 'not':
+        return `(NOT ${this.compile(node.operand)})`;
+      case 'comparison':
+        return node.operator === '!='
+          ? `(NOT ${this.compare(node.field, '=', node.value)})`
+          : this.compare(node.field, node.operator, node.value);
+      case 'range':
+        return this.between(node.field, node.from, node.to);
+      case 'in':
+        return this.in(node.field, node.values);
+      case 'exists':
+        this.kind(node.field);
+        return '1';
+      case 'is-null':
+        this.kind(node.field);
+        return `(${column(node.field)} IS NULL)`;
+      case 'is-empty':
+        return this.isEmpty(node.field);
+    }
+  }
+
+  private compare(field: string, operator: Operator, value: string): string {
+    if (this.kind(field) === 'number') {
+      const number = parseFilterNumber(value);
+      if (number === null) return '0';
+      this.params.push(number);
+      return `coalesce(${column(field)} ${operator} ?, 0)`;
+    }
+    this.params.push(normalizeFacetValue(value));
+    return this.anyFacet(field, `${operator} ?`);
+  }
+
+  private between(field: string, from: string, to: string): string {
+    if (this.kind(field) === 'number') {
+      const low = parseFilterNumber(from);
+      const high = parseFilterNumber(to);
+      if (low === null || high === null) return '0';
+      this.params.push(low, high);
+      return `coalesce(${column(field)} BETWEEN ? AND ?, 0)`;
+    }
+    this.params.push(normalizeFacetValue(from), normalizeFacetValue(to));
+    return this.anyFacet(field, 'BETWEEN ? AND ?');
+  }
+
+  private in(field: string, values: readonly string[]): string {
+    if (this.kind(field) === 'number') {
+      const numbers = values.map(parseFilterNumber).filter((number): number is number => number !== null);
+      if (numbers.length === 0) return '0';
+      this.params.push(...numbers);
+      return `coalesce(${column(field)} IN (${numbers.map(() => '?').join(', ')}), 0)`;
+    }
+    if (values.length === 0) return '0';
+    this.params.push(...values.map(normalizeFacetValue));
+    return this.anyFacet(field, `IN (${values.map(() => '?').join(', ')})`);
+  }
+
+  private isEmpty(field: string): string {
+    switch (this.kind(field)) {
+      case 'string':
+        return `coalesce(${column(field)} = '', 0)`;
+      case 'string-array':
+        return `coalesce(json_array_length(${column(field)}) = 0, 0)`;
+      case 'number':
+      case 'boolean':
+        return '0';
+    }
+  }
+
+  /** `predicate` (e.g. `= ?`) holds for the field's string facet, or for any of an array's: 0 or 1, never NULL. */
+  private anyFacet(field: string, predicate: string): string {
+    const kind = this.kind(field);
+    if (kind === 'string-array') {
+      return `EXISTS (SELECT 1 FROM json_each(${column(field)}) WHERE type = 'text' AND ${SQLITE_FACET_KEY_FUNCTION}(value) ${predicate})`;
+    }
+    const key =
+      kind === 'boolean'
+        ? `(CASE ${column(field)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)`
+        : `${SQLITE_FACET_KEY_FUNCTION}(${column(field)})`;
+    return `coalesce(${key} ${predicate}, 0)`;
+  }
+
+  private kind(field: string): SessionFieldKind {
+    if (!Object.hasOwn(this.fields, field)) throw new Error(`filter field "${field}" is not in the filterable field catalogue`);
+    return this.fields[field];
+  }
+}
+
+function column(field: string): string {
+  return `"${field.replace(/"/g, '""')}"`;
+}

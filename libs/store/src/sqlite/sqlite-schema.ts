@@ -1,0 +1,101 @@
+import { SESSION_SEARCHABLE_FIELDS } from '@sg/schema';
+
+/**
+ * One row per session: the filterable and sortable fields as columns (named as in
+ * PROTOCOL section 2, so filters compile to columns directly), the whole document and
+ * its fold as JSON. Arrays are JSON text; `relay_used` is 0/1/NULL.
+ */
+export const SESSION_COLUMNS = [
+  'session_id',
+  'room_id',
+  'connection_state',
+  'failure_reason',
+  'failure_detail',
+  'created_at',
+  'updated_at',
+  'ended_at',
+  'client_a_id',
+  'client_b_id',
+  'client_a_user',
+  'client_b_user',
+  'client_a_remote_addr',
+  'client_b_remote_addr',
+  'client_a_user_agent',
+  'client_b_user_agent',
+  'client_a_node',
+  'client_b_node',
+  'relay_used',
+  'ice_restarts',
+  'candidate_types_a',
+  'candidate_types_b',
+  'duration_ms',
+  'time_to_connected_ms',
+  'rtt_ms',
+  'document',
+  'fold',
+] as const;
+
+const searchable = SESSION_SEARCHABLE_FIELDS.map((field) => `"${field}"`);
+
+/** Statements that create the schema; each is idempotent. */
+export const SQLITE_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    connection_state TEXT NOT NULL,
+    failure_reason TEXT,
+    failure_detail TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    ended_at REAL,
+    client_a_id TEXT,
+    client_b_id TEXT,
+    client_a_user TEXT,
+    client_b_user TEXT,
+    client_a_remote_addr TEXT,
+    client_b_remote_addr TEXT,
+    client_a_user_agent TEXT,
+    client_b_user_agent TEXT,
+    client_a_node TEXT,
+    client_b_node TEXT,
+    relay_used INTEGER,
+    ice_restarts INTEGER NOT NULL,
+    candidate_types_a TEXT NOT NULL,
+    candidate_types_b TEXT NOT NULL,
+    duration_ms REAL,
+    time_to_connected_ms REAL,
+    rtt_ms REAL,
+    document TEXT NOT NULL,
+    fold TEXT NOT NULL
+  )`,
+  // the default listing, and the typical "state or reason in a time range, newest first"
+  'CREATE INDEX IF NOT EXISTS sessions_created_at ON sessions (created_at)',
+  'CREATE INDEX IF NOT EXISTS sessions_state_created_at ON sessions (connection_state, created_at)',
+  'CREATE INDEX IF NOT EXISTS sessions_reason_created_at ON sessions (failure_reason, created_at)',
+  'CREATE INDEX IF NOT EXISTS sessions_room_created_at ON sessions (room_id, created_at)',
+  'CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at)',
+  // retention deletes by end time
+  'CREATE INDEX IF NOT EXISTS sessions_ended_at ON sessions (ended_at)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_a_user ON sessions (client_a_user)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_b_user ON sessions (client_b_user)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_a_id ON sessions (client_a_id)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_b_id ON sessions (client_b_id)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_a_remote_addr ON sessions (client_a_remote_addr)',
+  'CREATE INDEX IF NOT EXISTS sessions_client_b_remote_addr ON sessions (client_b_remote_addr)',
+  // full text over the fields section 2 names; `.`, `:`, `@`, `-`, `_` stay inside tokens so
+  // an address, a user id or a peer id is one token that a prefix query finds
+  `CREATE VIRTUAL TABLE IF NOT EXISTS sessions_fts USING fts5(${searchable.join(', ')}, content='sessions', content_rowid='rowid', tokenize="unicode61 tokenchars '.:@-_'")`,
+  `CREATE TRIGGER IF NOT EXISTS sessions_fts_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO sessions_fts(rowid, ${searchable.join(', ')}) VALUES (new.rowid, ${searchable.map((c) => `new.${c}`).join(', ')});
+  END`,
+  `CREATE TRIGGER IF NOT EXISTS sessions_fts_delete AFTER DELETE ON sessions BEGIN
+    INSERT INTO sessions_fts(sessions_fts, rowid, ${searchable.join(', ')}) VALUES ('delete', old.rowid, ${searchable.map((c) => `old.${c}`).join(', ')});
+  END`,
+  // only when a searchable field changed: most writes change states and timings, not these
+  `CREATE TRIGGER IF NOT EXISTS sessions_fts_update AFTER UPDATE ON sessions
+    WHEN ${searchable.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}
+  BEGIN
+    INSERT INTO sessions_fts(sessions_fts, rowid, ${searchable.join(', ')}) VALUES ('delete', old.rowid, ${searchable.map((c) => `old.${c}`).join(', ')});
+    INSERT INTO sessions_fts(rowid, ${searchable.join(', ')}) VALUES (new.rowid, ${searchable.map((c) => `new.${c}`).join(', ')});
+  END`,
+];

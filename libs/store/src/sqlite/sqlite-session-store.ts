@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SessionDocument, SessionId } from '@sg/schema';
+import { SessionFold, SessionStore, StoredSession } from '@sg/session';
+import { SESSION_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema';
+
+export interface SqliteSessionStoreOptions {
+  /** File path, or `:memory:` for tests. */
+  readonly path: string;
+}
+
+/** Rows deleted per retention transaction, so the writer is never blocked for long. */
+const DELETE_CHUNK = 5_000;
+
+/**
+ * Sessions in SQLite (better-sqlite3): the default store. WAL lets admin-search read
+ * while the indexer writes; a batch is one transaction, durable when `write` returns.
+ */
+export class SqliteSessionStore extends SessionStore {
+  readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly writeBatch: (sessions: readonly StoredSession[]) => void;
+
+  constructor(options: SqliteSessionStoreOptions) {
+    super();
+    // admin-search opens the file read-write too: whichever app starts first creates it
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    // a committed batch survives a process crash; an OS crash may lose the last commits
+    this.db.pragma('synchronous = NORMAL');
+    for (const statement of SQLITE_SCHEMA) this.db.exec(statement);
+    const columns = SESSION_COLUMNS.map((c) => `"${c}"`).join(', ');
+    const values = SESSION_COLUMNS.map((c) => `@${c}`).join(', ');
+    const updates = SESSION_COLUMNS.filter((c) => c !== 'session_id').map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    this.upsert = this.db.prepare(`INSERT INTO sessions (${columns}) VALUES (${values}) ON CONFLICT(session_id) DO UPDATE SET ${updates}`);
+    this.writeBatch = this.db.transaction((sessions: readonly StoredSession[]) => {
+      for (const session of sessions) this.upsert.run(toRow(session));
+    });
+  }
+
+  async init(): Promise<void> {
+    // the schema is created in the constructor, before statements are prepared against it
+  }
+
+  async write(sessions: readonly StoredSession[]): Promise<void> {
+    if (sessions.length > 0) this.writeBatch(sessions);
+  }
+
+  async loadFolds(ids: readonly SessionId[]): Promise<Map<SessionId, SessionFold>> {
+    const folds = new Map<SessionId, SessionFold>();
+    // SQLite's default limit on bound parameters is 32766; stay far below it
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT session_id, fold FROM sessions WHERE session_id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Array<{ session_id: SessionId; fold: string }>;
+      for (const row of rows) folds.set(row.session_id, JSON.parse(row.fold) as SessionFold);
+    }
+    return folds;
+  }
+
+  async get(id: SessionId): Promise<SessionDocument | null> {
+    const row = this.db.prepare('SELECT document FROM sessions WHERE session_id = ?').get(id) as { document: string } | undefined;
+    return row ? (JSON.parse(row.document) as SessionDocument) : null;
+  }
+
+  async deleteEndedBefore(cutoff: number): Promise<number> {
+    const chunk = this.db.prepare(
+      'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? LIMIT ?)',
+    );
+    let deleted = 0;
+    for (;;) {
+      const changes = chunk.run(cutoff, DELETE_CHUNK).changes;
+      deleted += changes;
+      if (changes < DELETE_CHUNK) return deleted;
+      // let the event loop (health probes) breathe between chunks
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async check(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRow({ document: d, fold }: StoredSession): Record<(typeof SESSION_COLUMNS)[number], unknown> {
+  return {
+    session_id: d.session_id,
+    room_id: d.room_id,
+    connection_state: d.connection_state,
+    failure_reason: d.failure_reason,
+    failure_detail: d.failure_detail,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
+    ended_at: d.ended_at,
+    client_a_id: d.client_a_id,
+    client_b_id: d.client_b_id,
+    client_a_user: d.client_a_user,
+    client_b_user: d.client_b_user,
+    client_a_remote_addr: d.client_a_remote_addr,
+    client_b_remote_addr: d.client_b_remote_addr,
+    client_a_user_agent: d.client_a_user_agent,
+    client_b_user_agent: d.client_b_user_agent,
+    client_a_node: d.client_a_node,
+    client_b_node: d.client_b_node,
+    relay_used: d.relay_used === null ? null : d.relay_used ? 1 : 0,
+    ice_restarts: d.ice_restarts,
+    candidate_types_a: JSON.stringify(d.candidate_types_a),
+    candidate_types_b: JSON.stringify(d.candidate_types_b),
+    duration_ms: d.duration_ms,
+    time_to_connected_ms: d.time_to_connected_ms,
+    rtt_ms: d.rtt_ms,
+    document: JSON.stringify(d),
+    fold: JSON.stringify(fold),
+  };
+}
