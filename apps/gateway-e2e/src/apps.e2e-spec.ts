@@ -115,8 +115,8 @@ describe('the three apps', () => {
     for (const value of Object.values(env)) if (value.length > 4) expect(result.output).not.toContain(value);
   });
 
-  it('the indexer creates its consumer group so gateway events are kept for it', async () => {
+  it('the indexer names its session store in readiness', async () => {
     const ready = (await (await fetch(`${indexer.baseUrl}/readyz`)).json()) as { details: Record<string, { status: string }> };
-    expect(ready.details['session-events']).toMatchObject({ status: 'up' });
+    expect(ready.details['store']).toEqual({ status: 'up', kind: 'sqlite' });
   });
 });
