@@ -9,6 +9,8 @@ export * from './fold/apply-session-event';
 export * from './fold/render-session-document';
 export * from './fold/next-deadline';
 export * from './fold/fold-session-events';
+// search
+export * from './search/session-search';
 // ports
 export * from './ports/session-store';
 export * from './ports/session-event-source';

@@ -1,5 +1,6 @@
 import type { SessionId } from '@sg/schema';
 import { applySessionEvent, renderSessionDocument, SessionFold, SessionStore } from '@sg/session';
+import { describeSessionSearch } from './describe-session-search';
 import { storedSession } from './session-store-fixtures';
 
 /**
@@ -66,4 +67,5 @@ export function describeSessionStore(name: string, makeStore: () => Promise<Sess
       await expect(store.check()).resolves.toBeUndefined();
     });
   });
+  describeSessionSearch(name, makeStore);
 }

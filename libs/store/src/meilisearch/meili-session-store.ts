@@ -1,6 +1,6 @@
 import { Index, Meilisearch, MeilisearchApiError, Task } from 'meilisearch';
 import { SESSION_FILTERABLE_FIELDS, SESSION_SEARCHABLE_FIELDS, SESSION_SORTABLE_FIELDS, SessionDocument, SessionId } from '@sg/schema';
-import { SessionFold, SessionStore, StoredSession } from '@sg/session';
+import { printMeiliFilter, SessionFold, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
 
 export interface MeiliSessionStoreOptions {
   readonly url: string;
@@ -78,6 +78,22 @@ export class MeiliSessionStore extends SessionStore {
       if (error instanceof MeilisearchApiError && error.cause?.code === 'document_not_found') return null;
       throw error;
     }
+  }
+
+  async search(query: SessionSearchQuery): Promise<SessionSearchResult> {
+    const response = await this.sessions.search(query.q, {
+      // the tree came from parseSessionFilter; printing it gives Meilisearch the same tree
+      filter: query.filter ? printMeiliFilter(query.filter) : undefined,
+      sort: query.sort.map(({ field, direction }) => `${field}:${direction}`),
+      limit: query.limit,
+      offset: query.offset,
+      ...(query.facets.length > 0 ? { facets: [...query.facets] } : {}),
+    });
+    return {
+      hits: response.hits as SessionDocument[],
+      estimatedTotalHits: response.estimatedTotalHits ?? response.hits.length,
+      ...(query.facets.length > 0 ? { facetDistribution: response.facetDistribution ?? {} } : {}),
+    };
   }
 
   async deleteEndedBefore(cutoff: number): Promise<number> {

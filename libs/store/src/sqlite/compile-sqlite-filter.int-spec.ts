@@ -277,7 +277,7 @@ describe(compileSqliteFilter.name, () => {
   describe('parameters', () => {
     it('passes values as parameters only', () => {
       expect(compileSqliteFilter(parse('room_id = Standup AND created_at > 5'))).toEqual({
-        sql: '(coalesce(sg_facet_key("room_id") = ?, 0) AND coalesce("created_at" > ?, 0))',
+        sql: '(sg_facet_key("room_id") = ? AND "created_at" > ?)',
         params: ['standup', 5],
       });
     });
@@ -309,7 +309,7 @@ describe(compileSqliteFilter.name, () => {
       other.prepare('INSERT INTO sessions VALUES (?, ?, ?)').run('s1', 'Odd', 3);
       other.prepare('INSERT INTO sessions VALUES (?, ?, ?)').run('s2', 'even', 4);
       const compiled = compileSqliteFilter(parse(`"we\\"ird" = odd OR 'two words' > 3.5`, fields), fields);
-      expect(compiled.sql).toBe('(coalesce(sg_facet_key("we""ird") = ?, 0) OR coalesce("two words" > ?, 0))');
+      expect(compiled.sql).toBe('(sg_facet_key("we""ird") = ? OR "two words" > ?)');
       expect(other.prepare(`SELECT session_id FROM sessions WHERE ${compiled.sql}`).all(...compiled.params)).toEqual([
         { session_id: 's1' },
         { session_id: 's2' },

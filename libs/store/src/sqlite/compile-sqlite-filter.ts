@@ -24,8 +24,8 @@ import { facetKeyOf, normalizeFacetValue, parseFilterNumber, type FilterFieldCat
  * |                       | facets (LMDB key order); v1.15..v1.42 compare the raw bound,       | (BINARY) comparison of sg_facet_key(col)     |
  * |                       | v1.43+ normalise it (PR #6340). low > high matches nothing (F)     | with normalize(bound); parseSessionFilter    |
  * |                       |                                                                    | canonicalises bounds so all versions agree   |
- * | `!=`                  | all documents minus `=`: null and missing fields match (F NotEqual) | NOT of the two-valued `=`                   |
- * | NOT x                 | all documents minus x (F Not)                                      | NOT x; every leaf is 0/1, never NULL         |
+ * | `!=`                  | all documents minus `=`: null and missing fields match (F NotEqual) | NOT coalesce(`=`, 0): see negate()          |
+ * | NOT x                 | all documents minus x (F Not)                                      | NOT coalesce(x, 0): see negate()             |
  * | array `=` / IN / range| true when any element matches: elements are indexed one by one     | EXISTS over json_each(col) text elements     |
  * | array `!=`            | complement: true when no element equals v, and for `[]` and null   | NOT EXISTS (...)                             |
  * | boolean               | indexed as the string facet "true"/"false", never as a number (X): | CASE col WHEN 1 THEN 'true' WHEN 0 THEN      |
@@ -95,10 +95,10 @@ class SqliteFilterCompiler {
       case 'or':
         return `(${node.operands.map((operand) => this.compile(operand)).join(node.type === 'and' ? ' AND ' : ' OR ')})`;
       case 'not':
-        return `(NOT ${this.compile(node.operand)})`;
+        return negate(this.compile(node.operand));
       case 'comparison':
         return node.operator === '!='
-          ? `(NOT ${this.compare(node.field, '=', node.value)})`
+          ? negate(this.compare(node.field, '=', node.value))
           : this.compare(node.field, node.operator, node.value);
       case 'range':
         return this.between(node.field, node.from, node.to);
@@ -120,7 +120,7 @@ class SqliteFilterCompiler {
       const number = parseFilterNumber(value);
       if (number === null) return '0';
       this.params.push(number);
-      return `coalesce(${column(field)} ${operator} ?, 0)`;
+      return `${column(field)} ${operator} ?`;
     }
     this.params.push(normalizeFacetValue(value));
     return this.anyFacet(field, `${operator} ?`);
@@ -132,7 +132,7 @@ class SqliteFilterCompiler {
       const high = parseFilterNumber(to);
       if (low === null || high === null) return '0';
       this.params.push(low, high);
-      return `coalesce(${column(field)} BETWEEN ? AND ?, 0)`;
+      return `${column(field)} BETWEEN ? AND ?`;
     }
     this.params.push(normalizeFacetValue(from), normalizeFacetValue(to));
     return this.anyFacet(field, 'BETWEEN ? AND ?');
@@ -143,7 +143,7 @@ class SqliteFilterCompiler {
       const numbers = values.map(parseFilterNumber).filter((number): number is number => number !== null);
       if (numbers.length === 0) return '0';
       this.params.push(...numbers);
-      return `coalesce(${column(field)} IN (${numbers.map(() => '?').join(', ')}), 0)`;
+      return `${column(field)} IN (${numbers.map(() => '?').join(', ')})`;
     }
     if (values.length === 0) return '0';
     this.params.push(...values.map(normalizeFacetValue));
@@ -153,16 +153,16 @@ class SqliteFilterCompiler {
   private isEmpty(field: string): string {
     switch (this.kind(field)) {
       case 'string':
-        return `coalesce(${column(field)} = '', 0)`;
+        return `${column(field)} = ''`;
       case 'string-array':
-        return `coalesce(json_array_length(${column(field)}) = 0, 0)`;
+        return `json_array_length(${column(field)}) = 0`;
       case 'number':
       case 'boolean':
         return '0';
     }
   }
 
-  /** `predicate` (e.g. `= ?`) holds for the field's string facet, or for any of an array's: 0 or 1, never NULL. */
+  /** `predicate` (e.g. `= ?`) holds for the field's string facet, or for any of an array's (NULL counts as false). */
   private anyFacet(field: string, predicate: string): string {
     const kind = this.kind(field);
     if (kind === 'string-array') {
@@ -172,13 +172,23 @@ class SqliteFilterCompiler {
       kind === 'boolean'
         ? `(CASE ${column(field)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)`
         : `${SQLITE_FACET_KEY_FUNCTION}(${column(field)})`;
-    return `coalesce(${key} ${predicate}, 0)`;
+    return `${key} ${predicate}`;
   }
 
   private kind(field: string): SessionFieldKind {
     if (!Object.hasOwn(this.fields, field)) throw new Error(`filter field "${field}" is not in the filterable field catalogue`);
     return this.fields[field];
   }
+}
+
+/**
+ * Leaves may be NULL (a NULL column), which a WHERE clause treats as false. AND and OR are
+ * monotone, so collapsing NULL to false once above them selects the same rows as collapsing it
+ * at every leaf; only NOT needs the two-valued form. Leaving the positive leaves bare keeps them
+ * in the shape SQLite's planner matches against indexes (`sg_facet_key(col) = ?`, `col > ?`).
+ */
+function negate(sql: string): string {
+  return `(NOT coalesce(${sql}, 0))`;
 }
 
 function column(field: string): string {

@@ -1,4 +1,5 @@
 import { SESSION_SEARCHABLE_FIELDS } from '@sg/schema';
+import { SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
 
 /**
  * One row per session: the filterable and sortable fields as columns (named as in
@@ -37,7 +38,7 @@ export const SESSION_COLUMNS = [
 
 const searchable = SESSION_SEARCHABLE_FIELDS.map((field) => `"${field}"`);
 
-/** Statements that create the schema; each is idempotent. */
+/** Statements that create the schema; each is idempotent. Needs `registerSqliteFilterFunctions` on the connection first. */
 export const SQLITE_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS sessions (
     session_id TEXT PRIMARY KEY,
@@ -68,20 +69,19 @@ export const SQLITE_SCHEMA = [
     document TEXT NOT NULL,
     fold TEXT NOT NULL
   )`,
-  // the default listing, and the typical "state or reason in a time range, newest first"
+  // the default listing and retention (by end time)
   'CREATE INDEX IF NOT EXISTS sessions_created_at ON sessions (created_at)',
-  'CREATE INDEX IF NOT EXISTS sessions_state_created_at ON sessions (connection_state, created_at)',
-  'CREATE INDEX IF NOT EXISTS sessions_reason_created_at ON sessions (failure_reason, created_at)',
-  'CREATE INDEX IF NOT EXISTS sessions_room_created_at ON sessions (room_id, created_at)',
   'CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at)',
-  // retention deletes by end time
   'CREATE INDEX IF NOT EXISTS sessions_ended_at ON sessions (ended_at)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_a_user ON sessions (client_a_user)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_b_user ON sessions (client_b_user)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_a_id ON sessions (client_a_id)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_b_id ON sessions (client_b_id)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_a_remote_addr ON sessions (client_a_remote_addr)',
-  'CREATE INDEX IF NOT EXISTS sessions_client_b_remote_addr ON sessions (client_b_remote_addr)',
+  // string filters compare Meilisearch facet keys (compile-sqlite-filter.ts), so the indexes are
+  // on the same expression; "state or reason or room in a time range, newest first" is the
+  // typical operator query, hence created_at second
+  ...['connection_state', 'failure_reason', 'room_id'].map(
+    (column) => `CREATE INDEX IF NOT EXISTS sessions_key_${column}_created_at ON sessions (${SQLITE_FACET_KEY_FUNCTION}(${column}), created_at)`,
+  ),
+  ...['client_a_id', 'client_b_id', 'client_a_user', 'client_b_user', 'client_a_remote_addr', 'client_b_remote_addr'].map(
+    (column) => `CREATE INDEX IF NOT EXISTS sessions_key_${column} ON sessions (${SQLITE_FACET_KEY_FUNCTION}(${column}))`,
+  ),
   // full text over the fields section 2 names; `.`, `:`, `@`, `-`, `_` stay inside tokens so
   // an address, a user id or a peer id is one token that a prefix query finds
   `CREATE VIRTUAL TABLE IF NOT EXISTS sessions_fts USING fts5(${searchable.join(', ')}, content='sessions', content_rowid='rowid', tokenize="unicode61 tokenchars '.:@-_'")`,

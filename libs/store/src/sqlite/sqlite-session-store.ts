@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SessionDocument, SessionId } from '@sg/schema';
-import { SessionFold, SessionStore, StoredSession } from '@sg/session';
+import { SessionFold, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
+import { registerSqliteFilterFunctions } from './compile-sqlite-filter';
 import { SESSION_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema';
+import { searchSqliteSessions } from './sqlite-session-search';
 
 export interface SqliteSessionStoreOptions {
   /** File path, or `:memory:` for tests. */
@@ -31,6 +33,8 @@ export class SqliteSessionStore extends SessionStore {
     this.db.pragma('journal_mode = WAL');
     // a committed batch survives a process crash; an OS crash may lose the last commits
     this.db.pragma('synchronous = NORMAL');
+    // the facet-key function backs expression indexes: every connection that writes needs it
+    registerSqliteFilterFunctions(this.db);
     for (const statement of SQLITE_SCHEMA) this.db.exec(statement);
     const columns = SESSION_COLUMNS.map((c) => `"${c}"`).join(', ');
     const values = SESSION_COLUMNS.map((c) => `@${c}`).join(', ');
@@ -65,6 +69,10 @@ export class SqliteSessionStore extends SessionStore {
   async get(id: SessionId): Promise<SessionDocument | null> {
     const row = this.db.prepare('SELECT document FROM sessions WHERE session_id = ?').get(id) as { document: string } | undefined;
     return row ? (JSON.parse(row.document) as SessionDocument) : null;
+  }
+
+  async search(query: SessionSearchQuery): Promise<SessionSearchResult> {
+    return searchSqliteSessions(this.db, query);
   }
 
   async deleteEndedBefore(cutoff: number): Promise<number> {
