@@ -15,3 +15,4 @@ export * from './health/platform-health.module';
 export * from './http/bootstrap-app';
 export * from './env/store-env';
 export * from './env/common-config';
+export * from './store/session-store.module';

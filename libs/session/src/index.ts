@@ -11,6 +11,9 @@ export * from './fold/next-deadline';
 export * from './fold/fold-session-events';
 // search
 export * from './search/session-search';
+export * from './search/session-list-filter';
+export * from './search/parse-session-sort';
+export * from './search/parse-search-time';
 // ports
 export * from './ports/session-store';
 export * from './ports/session-event-source';

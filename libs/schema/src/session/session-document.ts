@@ -1,14 +1,17 @@
 import type { NodeId, PeerId, RoomId, SessionId } from '../ids';
 
-export type SessionConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+export const SESSION_CONNECTION_STATES = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'] as const;
+export type SessionConnectionState = (typeof SESSION_CONNECTION_STATES)[number];
 
-export type SessionFailureReason =
-  | 'no-answer'
-  | 'ice-timeout'
-  | 'ice-failed'
-  | 'peer-left-before-connected'
-  | 'node-lost'
-  | 'client-reported';
+export const SESSION_FAILURE_REASONS = [
+  'no-answer',
+  'ice-timeout',
+  'ice-failed',
+  'peer-left-before-connected',
+  'node-lost',
+  'client-reported',
+] as const;
+export type SessionFailureReason = (typeof SESSION_FAILURE_REASONS)[number];
 
 export interface SessionTimelineEvent {
   t: number;
