@@ -4,7 +4,7 @@ import { storedSession } from './session-store-fixtures';
 
 interface SearchInput {
   q?: string;
-  filter?: string | string[] | string[][];
+  filter?: string | Array<string | string[]>;
   sort?: SessionSort[];
   limit?: number;
   offset?: number;
