@@ -107,7 +107,7 @@ describe('admin API: session search', () => {
   });
 
   it('answers nothing without the admin key, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-key-0123456789abcdef' }, { authorization: ADMIN_API_KEY }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-key-0123456789abcdef' }, { authorization: ADMIN_API_KEY }]) {
       for (const response of [await get('/api/sessions', headers), await post({}, headers), await get('/api/sessions/abc', headers)]) {
         expect(response.status).toBe(401);
         const body = (await response.json()) as Record<string, unknown>;

@@ -2,9 +2,11 @@ import { SESSION_SEARCHABLE_FIELDS } from '@sg/schema';
 import { SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
 
 /**
- * One row per session: the filterable and sortable fields as columns (named as in
- * PROTOCOL section 2, so filters compile to columns directly), the whole document and
- * its fold as JSON. Arrays are JSON text; `relay_used` is 0/1/NULL.
+ * Two rows per session. `sessions` holds the filterable, sortable and searchable fields as
+ * columns (named as in PROTOCOL section 2, so filters compile to columns directly; arrays as
+ * JSON text, `relay_used` as 0/1/NULL). `session_bodies` holds the whole document and its fold
+ * as JSON: kilobytes per session (a timeline of up to 200 events), kept out of `sessions` so a
+ * filter that no index serves scans a few hundred bytes per session, not the whole document.
  */
 export const SESSION_COLUMNS = [
   'session_id',
@@ -32,8 +34,6 @@ export const SESSION_COLUMNS = [
   'duration_ms',
   'time_to_connected_ms',
   'rtt_ms',
-  'document',
-  'fold',
 ] as const;
 
 const searchable = SESSION_SEARCHABLE_FIELDS.map((field) => `"${field}"`);
@@ -65,13 +65,21 @@ export const SQLITE_SCHEMA = [
     candidate_types_b TEXT NOT NULL,
     duration_ms REAL,
     time_to_connected_ms REAL,
-    rtt_ms REAL,
+    rtt_ms REAL
+  )`,
+  `CREATE TABLE IF NOT EXISTS session_bodies (
+    session_id TEXT PRIMARY KEY,
     document TEXT NOT NULL,
     fold TEXT NOT NULL
-  )`,
-  // the default listing and retention (by end time)
-  'CREATE INDEX IF NOT EXISTS sessions_created_at ON sessions (created_at)',
+  ) WITHOUT ROWID`,
+  `CREATE TRIGGER IF NOT EXISTS sessions_bodies_delete AFTER DELETE ON sessions BEGIN
+    DELETE FROM session_bodies WHERE session_id = old.session_id;
+  END`,
+  // the default listing; with the state and reason it also counts their facets in a time range
+  // from the index alone
+  'CREATE INDEX IF NOT EXISTS sessions_created_at ON sessions (created_at, connection_state, failure_reason)',
   'CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at)',
+  // retention deletes by end time
   'CREATE INDEX IF NOT EXISTS sessions_ended_at ON sessions (ended_at)',
   // string filters compare Meilisearch facet keys (compile-sqlite-filter.ts), so the indexes are
   // on the same expression; "state or reason or room in a time range, newest first" is the

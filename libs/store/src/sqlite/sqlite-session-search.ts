@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SESSION_FILTERABLE_FIELDS, type SessionDocument, type SessionFilterableField } from '@sg/schema';
-import type { FacetDistribution, SessionSearchQuery, SessionSearchResult, SessionSort } from '@sg/session';
-import { compileSqliteFilter, SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
+import { facetKeyOf, type FacetDistribution, type SessionSearchQuery, type SessionSearchResult, type SessionSort } from '@sg/session';
+import { compileSqliteFilter } from './compile-sqlite-filter';
 
 /** Meilisearch's default `maxValuesPerFacet`. */
 const MAX_VALUES_PER_FACET = 100;
@@ -16,6 +16,11 @@ const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(['created_at', 'updated_at
  * every matching session.
  */
 export function searchSqliteSessions(db: Database.Database, query: SessionSearchQuery): SessionSearchResult {
+  // one read transaction: the page, the count and the facets see the same snapshot while the indexer writes
+  return db.transaction(() => runSearch(db, query)).deferred();
+}
+
+function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSearchResult {
   const filter = compileSqliteFilter(query.filter);
   const conditions = [filter.sql];
   const params = [...filter.params];
@@ -25,12 +30,22 @@ export function searchSqliteSessions(db: Database.Database, query: SessionSearch
     params.push(match);
   }
   const where = conditions.join(' AND ');
-  const rows = db
-    .prepare(`SELECT document FROM sessions WHERE ${where} ORDER BY ${orderBy(query.sort)} LIMIT ? OFFSET ?`)
+  // the page is chosen on the slim table; only its documents are read
+  const ids = db
+    .prepare(`SELECT session_id FROM sessions WHERE ${where} ORDER BY ${orderBy(query.sort)} LIMIT ? OFFSET ?`)
     .pluck()
     .all(...params, query.limit, query.offset) as string[];
+  const documents = new Map(
+    (ids.length === 0 ? [] : (db.prepare(`SELECT session_id, document FROM session_bodies WHERE session_id IN (${ids.map(() => '?').join(', ')})`).all(...ids) as Array<{ session_id: string; document: string }>)).map(
+      (row) => [row.session_id, row.document],
+    ),
+  );
   const total = db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number;
-  const result: SessionSearchResult = { hits: rows.map((row) => JSON.parse(row) as SessionDocument), estimatedTotalHits: total };
+  const hits = ids.flatMap((id) => {
+    const document = documents.get(id);
+    return document === undefined ? [] : [JSON.parse(document) as SessionDocument];
+  });
+  const result: SessionSearchResult = { hits, estimatedTotalHits: total };
   if (query.facets.length === 0) return result;
   const facetDistribution: FacetDistribution = {};
   for (const field of query.facets) facetDistribution[field] = facetCounts(db, field, where, params);
@@ -66,12 +81,12 @@ function facetCounts(db: Database.Database, field: SessionFilterableField, where
   let sql: string;
   switch (SESSION_FILTERABLE_FIELDS[field]) {
     case 'string':
-      // values that share a facet key count together, under one of their spellings
-      sql = `SELECT min(${column}) AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} <> '' GROUP BY ${SQLITE_FACET_KEY_FUNCTION}(${column})`;
+      // grouped by the stored value, which an index can serve, then merged by facet key below
+      sql = `SELECT ${column} AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} <> '' GROUP BY ${column}`;
       break;
     case 'string-array':
-      sql = `SELECT min(e.value) AS value, count(DISTINCT sessions.rowid) AS n FROM sessions, json_each(sessions.${column}) AS e
-        WHERE ${where} AND e.type = 'text' AND e.value <> '' GROUP BY ${SQLITE_FACET_KEY_FUNCTION}(e.value)`;
+      sql = `SELECT e.value AS value, count(DISTINCT sessions.rowid) AS n FROM sessions, json_each(sessions.${column}) AS e
+        WHERE ${where} AND e.type = 'text' AND e.value <> '' GROUP BY e.value`;
       break;
     case 'boolean':
       sql = `SELECT CASE ${column} WHEN 1 THEN 'true' ELSE 'false' END AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} IS NOT NULL GROUP BY ${column}`;
@@ -81,7 +96,27 @@ function facetCounts(db: Database.Database, field: SessionFilterableField, where
       break;
   }
   const rows = db.prepare(sql).all(...params) as Array<{ value: string | number; n: number }>;
-  // Meilisearch's default `sortFacetValuesBy` is alphanumeric, and it keeps the first 100 values
-  const entries = rows.map(({ value, n }) => [String(value), n] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return meiliFacetCounts(SESSION_FILTERABLE_FIELDS[field] === 'string' || SESSION_FILTERABLE_FIELDS[field] === 'string-array', rows);
+}
+
+/**
+ * Values that share a Meilisearch facet key count as one, under the first spelling in byte
+ * order. An array's distinct spellings of one key in one session would count twice here;
+ * session arrays hold fixed lower-case markers, so that cannot happen. Sorted alphanumerically
+ * (Meilisearch's default `sortFacetValuesBy`), the first 100 kept (`maxValuesPerFacet`).
+ */
+function meiliFacetCounts(strings: boolean, rows: ReadonlyArray<{ value: string | number; n: number }>): Record<string, number> {
+  const merged = new Map<string, { spelling: string; n: number }>();
+  for (const { value, n } of rows) {
+    const spelling = String(value);
+    const key = strings ? (facetKeyOf(spelling) ?? spelling) : spelling;
+    const entry = merged.get(key);
+    if (!entry) merged.set(key, { spelling, n });
+    else {
+      entry.n += n;
+      if (spelling < entry.spelling) entry.spelling = spelling;
+    }
+  }
+  const entries = [...merged.values()].map(({ spelling, n }) => [spelling, n] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return Object.fromEntries(entries.slice(0, MAX_VALUES_PER_FACET));
 }

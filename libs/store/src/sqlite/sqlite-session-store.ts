@@ -22,6 +22,7 @@ const DELETE_CHUNK = 5_000;
 export class SqliteSessionStore extends SessionStore {
   readonly db: Database.Database;
   private readonly upsert: Database.Statement;
+  private readonly upsertBody: Database.Statement;
   private readonly writeBatch: (sessions: readonly StoredSession[]) => void;
 
   constructor(options: SqliteSessionStoreOptions) {
@@ -40,8 +41,14 @@ export class SqliteSessionStore extends SessionStore {
     const values = SESSION_COLUMNS.map((c) => `@${c}`).join(', ');
     const updates = SESSION_COLUMNS.filter((c) => c !== 'session_id').map((c) => `"${c}" = excluded."${c}"`).join(', ');
     this.upsert = this.db.prepare(`INSERT INTO sessions (${columns}) VALUES (${values}) ON CONFLICT(session_id) DO UPDATE SET ${updates}`);
+    this.upsertBody = this.db.prepare(
+      'INSERT INTO session_bodies (session_id, document, fold) VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET document = excluded.document, fold = excluded.fold',
+    );
     this.writeBatch = this.db.transaction((sessions: readonly StoredSession[]) => {
-      for (const session of sessions) this.upsert.run(toRow(session));
+      for (const session of sessions) {
+        this.upsert.run(toRow(session));
+        this.upsertBody.run(session.document.session_id, JSON.stringify(session.document), JSON.stringify(session.fold));
+      }
     });
   }
 
@@ -59,7 +66,7 @@ export class SqliteSessionStore extends SessionStore {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const rows = this.db
-        .prepare(`SELECT session_id, fold FROM sessions WHERE session_id IN (${chunk.map(() => '?').join(',')})`)
+        .prepare(`SELECT session_id, fold FROM session_bodies WHERE session_id IN (${chunk.map(() => '?').join(',')})`)
         .all(...chunk) as Array<{ session_id: SessionId; fold: string }>;
       for (const row of rows) folds.set(row.session_id, JSON.parse(row.fold) as SessionFold);
     }
@@ -67,7 +74,7 @@ export class SqliteSessionStore extends SessionStore {
   }
 
   async get(id: SessionId): Promise<SessionDocument | null> {
-    const row = this.db.prepare('SELECT document FROM sessions WHERE session_id = ?').get(id) as { document: string } | undefined;
+    const row = this.db.prepare('SELECT document FROM session_bodies WHERE session_id = ?').get(id) as { document: string } | undefined;
     return row ? (JSON.parse(row.document) as SessionDocument) : null;
   }
 
@@ -98,7 +105,7 @@ export class SqliteSessionStore extends SessionStore {
   }
 }
 
-function toRow({ document: d, fold }: StoredSession): Record<(typeof SESSION_COLUMNS)[number], unknown> {
+function toRow({ document: d }: StoredSession): Record<(typeof SESSION_COLUMNS)[number], unknown> {
   return {
     session_id: d.session_id,
     room_id: d.room_id,
@@ -125,7 +132,5 @@ function toRow({ document: d, fold }: StoredSession): Record<(typeof SESSION_COL
     duration_ms: d.duration_ms,
     time_to_connected_ms: d.time_to_connected_ms,
     rtt_ms: d.rtt_ms,
-    document: JSON.stringify(d),
-    fold: JSON.stringify(fold),
   };
 }
