@@ -2,7 +2,10 @@
 // workspace's TypeScript (libs resolved through tsconfig paths) and leaves
 // node_modules external. Files are compiled by TypeScript itself, because
 // esbuild cannot emit the decorator metadata Nest's dependency injection reads.
-import { readFile } from 'node:fs/promises';
+// An app's static web files (apps/<app>/src/web/public) are copied as they are to
+// dist/apps/<app>/web, where the built app finds them next to main.js.
+import { cp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import ts from 'typescript';
@@ -43,4 +46,9 @@ await build({
   logLevel: 'warning',
   plugins: [typescriptWithMetadata],
 });
+const webSource = resolve(root, `apps/${app}/src/web/public`);
+const webTarget = resolve(root, `dist/apps/${app}/web`);
+// replaced, not merged: a file removed from the source must not keep being served
+await rm(webTarget, { recursive: true, force: true });
+if (existsSync(webSource)) await cp(webSource, webTarget, { recursive: true });
 console.log(`built dist/apps/${app}/main.js`);

@@ -104,6 +104,7 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
     it('counts facet values among every match, not only the page', async () => {
       const result = await store.search(searchQuery({ facets: ['connection_state', 'failure_reason', 'candidate_types_b', 'relay_used'], limit: 1 }));
       expect(result.hits).toHaveLength(1);
+      expect(result.estimatedTotalHits).toBe(6);
       expect(result.facetDistribution).toEqual({
         connection_state: { closed: 2, connected: 1, failed: 2, new: 1 },
         failure_reason: { 'ice-failed': 1, 'no-answer': 1 },
@@ -112,6 +113,7 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
       });
       const filtered = await store.search(searchQuery({ filter: 'room_id = support-room', facets: ['connection_state'] }));
       expect(filtered.facetDistribution).toEqual({ connection_state: { closed: 1, failed: 2 } });
+      expect(filtered.estimatedTotalHits).toBe(3);
     });
 
     it('finds sessions by full text over ids, users, addresses, user agents and reasons', async () => {

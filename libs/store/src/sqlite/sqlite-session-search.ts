@@ -40,15 +40,19 @@ function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSea
       (row) => [row.session_id, row.document],
     ),
   );
-  const total = db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number;
   const hits = ids.flatMap((id) => {
     const document = documents.get(id);
     return document === undefined ? [] : [JSON.parse(document) as SessionDocument];
   });
+  const scalars = query.facets.filter((field) => SESSION_FILTERABLE_FIELDS[field] !== 'string-array');
+  const arrays = query.facets.filter((field) => SESSION_FILTERABLE_FIELDS[field] === 'string-array');
+  // the scalar facets and the total come from one grouped pass over the matches
+  const grouped = scalars.length > 0 ? scalarFacetCounts(db, scalars, where, params) : null;
+  const total = grouped?.total ?? (db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number);
   const result: SessionSearchResult = { hits, estimatedTotalHits: total };
   if (query.facets.length === 0) return result;
   const facetDistribution: FacetDistribution = {};
-  for (const field of query.facets) facetDistribution[field] = facetCounts(db, field, where, params);
+  for (const field of query.facets) facetDistribution[field] = grouped?.counts.get(field) ?? arrayFacetCounts(db, field, where, params);
   return { ...result, facetDistribution };
 }
 
@@ -76,27 +80,51 @@ function orderBy(sort: readonly SessionSort[]): string {
   return terms.join(', ');
 }
 
-function facetCounts(db: Database.Database, field: SessionFilterableField, where: string, params: unknown[]): Record<string, number> {
-  const column = `"${field}"`;
-  let sql: string;
-  switch (SESSION_FILTERABLE_FIELDS[field]) {
-    case 'string':
-      // grouped by the stored value, which an index can serve, then merged by facet key below
-      sql = `SELECT ${column} AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} <> '' GROUP BY ${column}`;
-      break;
-    case 'string-array':
-      sql = `SELECT e.value AS value, count(DISTINCT sessions.rowid) AS n FROM sessions, json_each(sessions.${column}) AS e
-        WHERE ${where} AND e.type = 'text' AND e.value <> '' GROUP BY e.value`;
-      break;
-    case 'boolean':
-      sql = `SELECT CASE ${column} WHEN 1 THEN 'true' ELSE 'false' END AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} IS NOT NULL GROUP BY ${column}`;
-      break;
-    case 'number':
-      sql = `SELECT ${column} AS value, count(*) AS n FROM sessions WHERE ${where} AND ${column} IS NOT NULL GROUP BY ${column}`;
-      break;
+/**
+ * Counts of each scalar facet's values, from one `GROUP BY` over all of them together: the
+ * groups are few (states times reasons), and their sum is the number of matches.
+ */
+function scalarFacetCounts(
+  db: Database.Database,
+  fields: readonly SessionFilterableField[],
+  where: string,
+  params: unknown[],
+): { total: number; counts: Map<SessionFilterableField, Record<string, number>> } {
+  const columns = fields.map((field) => `"${field}"`);
+  const groups = db
+    .prepare(`SELECT ${columns.join(', ')}, count(*) AS n FROM sessions WHERE ${where} GROUP BY ${columns.map((_, i) => i + 1).join(', ')}`)
+    .raw()
+    .all(...params) as Array<Array<string | number | null>>;
+  let total = 0;
+  const perField = fields.map(() => new Map<string | number, number>());
+  for (const group of groups) {
+    const n = group[fields.length] as number;
+    total += n;
+    fields.forEach((_, i) => {
+      const value = group[i];
+      // Meilisearch counts neither nulls nor empty strings
+      if (value === null || value === '') return;
+      perField[i].set(value, (perField[i].get(value) ?? 0) + n);
+    });
   }
-  const rows = db.prepare(sql).all(...params) as Array<{ value: string | number; n: number }>;
-  return meiliFacetCounts(SESSION_FILTERABLE_FIELDS[field] === 'string' || SESSION_FILTERABLE_FIELDS[field] === 'string-array', rows);
+  const counts = new Map<SessionFilterableField, Record<string, number>>();
+  fields.forEach((field, i) => {
+    const kind = SESSION_FILTERABLE_FIELDS[field];
+    const rows = [...perField[i]].map(([value, n]) => ({ value: kind === 'boolean' ? (value === 1 ? 'true' : 'false') : value, n }));
+    counts.set(field, meiliFacetCounts(kind === 'string', rows));
+  });
+  return { total, counts };
+}
+
+/** Each element counts once per session that holds it. */
+function arrayFacetCounts(db: Database.Database, field: SessionFilterableField, where: string, params: unknown[]): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT e.value AS value, count(DISTINCT sessions.rowid) AS n FROM sessions, json_each(sessions."${field}") AS e
+       WHERE ${where} AND e.type = 'text' AND e.value <> '' GROUP BY e.value`,
+    )
+    .all(...params) as Array<{ value: string; n: number }>;
+  return meiliFacetCounts(true, rows);
 }
 
 /**
