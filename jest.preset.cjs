@@ -5,10 +5,10 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
-    // the meilisearch client ships only ES modules; Jest's CommonJS runtime needs them transpiled
-    '^.+/node_modules/meilisearch/.+\\.js$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec-esm-deps.json') }],
+    // the meilisearch client and jose ship only ES modules; Jest's CommonJS runtime needs them transpiled
+    '^.+/node_modules/(meilisearch|jose)/.+\\.js$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec-esm-deps.json') }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!meilisearch/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(meilisearch|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@sg/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),

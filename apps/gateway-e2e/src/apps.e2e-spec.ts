@@ -105,7 +105,11 @@ describe('the three apps', () => {
     ['gateway', { ROOM_CAPACITY: '0' }, 'ROOM_CAPACITY'],
     ['gateway', { REDIS_URL: 'http://nope' }, 'REDIS_URL'],
     ['gateway', { TURN_SECRET: 'short-secret-x' , TURN_URLS: 'turn:t.example.test' }, 'TURN_SECRET'],
-    ['gateway', { ENABLE_AUTH: 'true' }, 'ENABLE_AUTH'],
+    // auth on with no key to check tokens against would admit no one, or everyone
+    ['gateway', { ENABLE_AUTH: 'true' }, 'JWT_SECRET'],
+    ['gateway', { ENABLE_AUTH: 'true' }, 'JWT_JWKS_URL'],
+    ['gateway', { ENABLE_AUTH: 'true', JWT_SECRET: 'short-hs256-secret' }, 'JWT_SECRET'],
+    ['gateway', { TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
     ['indexer', { STORE: 'postgres' }, 'STORE'],
     ['admin-search', {}, 'ADMIN_API_KEY'],
   ] as const)('%s refuses to start with %j, naming %s', async (app, env, variable) => {

@@ -3,10 +3,14 @@ import { ConfigModule } from '@nestjs/config';
 import { gatewayMetricProviders } from '@sg/metrics';
 import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule } from '@sg/platform';
 import { PlatformMetricsModule } from '@sg/metrics';
+import { AccessService } from './auth/access.service';
 import { gatewayClusterProviders } from './cluster/gateway-cluster.providers';
 import { NodeLivenessService } from './cluster/node-liveness.service';
 import { GatewayConfig } from './config/gateway-config';
+import { DrainService } from './drain/drain.service';
 import { SignalingMetrics } from './metrics/signaling-metrics';
+import { rateLimitProviders } from './rate-limit/rate-limit.providers';
+import { resumeProviders } from './resume/resume.providers';
 import { AdmissionService } from './signaling/admission.service';
 import { DepartureService } from './signaling/departure.service';
 import { SignalDispatcher } from './signaling/signal-dispatcher';
@@ -30,11 +34,15 @@ export class GatewayModule {
         ...gatewayMetricProviders,
         SignalingMetrics,
         ...gatewayClusterProviders,
+        ...rateLimitProviders,
+        ...resumeProviders,
+        AccessService,
         AdmissionService,
         DepartureService,
         SignalDispatcher,
         SignalingServer,
         NodeLivenessService,
+        DrainService,
       ],
     };
   }

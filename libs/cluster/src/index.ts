@@ -1,6 +1,7 @@
 export * from './redis-keys';
 export * from './lua/define-cluster-commands';
 export * from './directory/redis-room-directory';
+export * from './resume/redis-resume-directory';
 export * from './bus/node-message-codec';
 export * from './bus/redis-peer-bus';
 export * from './nodes/redis-node-registry';
@@ -10,3 +11,4 @@ export * from './indexing/redis-shard-leases';
 export * from './indexing/redis-stream-session-event-source';
 export * from './indexing/redis-peer-record-store';
 export * from './indexing/redis-session-deadlines';
+export * from './rate-limit/redis-rate-limit-store';

@@ -12,6 +12,24 @@ export const REDIS_KEYS = {
   rooms: 'sg:rooms',
   /** SET of `room<US>peerId` hosted by a node, so survivors can reap them. */
   nodePeers: (node: NodeId | string) => `sg:node-peers:${node}`,
+  nodePeersPrefix: 'sg:node-peers:',
+  /**
+   * STRING `room<US>peerId`, keyed by the SHA-256 of a resume token (never the token itself,
+   * so a Redis dump holds nothing usable). No TTL while the peer's socket is up; the
+   * resume window's TTL once it is lost. Taken once by a resume.
+   */
+  resumeToken: (tokenHash: string) => `sg:resume-token:${tokenHash}`,
+  resumeTokenPrefix: 'sg:resume-token:',
+  /** HASH peerId -> token hash of the connection that holds the peer's seat now. */
+  roomResumeTokens: (room: RoomId | string) => `sg:room-resume:${room}`,
+  roomResumeTokensPrefix: 'sg:room-resume:',
+  /** ZSET `room<US>peerId` -> Unix ms (Redis clock) when a lost peer's resume window ends. */
+  heldPeers: 'sg:held-peers',
+  /** HASH `room<US>peerId` -> the `peer-left` reason due when its window ends (`timeout`, `node-lost`). */
+  heldPeerReasons: 'sg:held-peer-reasons',
+  /** LIST of frames for a lost peer, oldest first, bounded, with a TTL: delivered on resume. */
+  resumeBuffer: (room: RoomId | string, peerId: string) => `sg:resume-buffer:${room}:${peerId}`,
+  resumeBufferPrefix: 'sg:resume-buffer:',
   /** HASH nodeId -> NodeStatus JSON: every registered node. */
   nodes: 'sg:nodes',
   /** STRING with a TTL: present while the node heartbeats. */
@@ -36,6 +54,11 @@ export const REDIS_KEYS = {
   indexerPeer: (peerKey: string) => `sg:indexer:peer:${peerKey}`,
   /** ZSET sessionId -> Unix ms when its no-answer or ICE deadline falls, per shard. */
   sessionDeadlines: (shard: number) => `sg:indexer:deadlines:${shard}`,
+  /**
+   * STRING counter with a TTL of two windows: events of one rate-limit key (`ip:<addr>`,
+   * `room:<room>`, `conn:<addr>`) in one 10 s window, shared by every gateway node.
+   */
+  rateLimit: (key: string, window: number) => `sg:rate:${key}:${window}`,
 } as const;
 
 /** Separates room and peer id in node-peers entries; neither can contain it. */

@@ -42,4 +42,14 @@ export const gatewayMetricProviders = [
   makeCounterProvider({ name: METRIC.sessionEventWriteFailuresTotal, help: 'Failed session event batch writes (retried).' }),
   makeCounterProvider({ name: METRIC.sessionEventsDroppedTotal, help: 'Session events dropped because the buffer was full.' }),
   makeCounterProvider({ name: METRIC.nodesReapedTotal, help: 'Dead gateway nodes whose peers this node removed.' }),
+  makeCounterProvider({
+    name: METRIC.rateLimitedTotal,
+    help: 'Client messages dropped with rate-limited, by the limit they exceeded.',
+    labelNames: ['scope'],
+  }),
+  makeCounterProvider({
+    name: METRIC.rateLimitSyncFailuresTotal,
+    help: 'Rate-limit batches Redis did not take: limits are per node until one succeeds.',
+  }),
+  makeCounterProvider({ name: METRIC.backpressureClosesTotal, help: 'Peers closed with 1013 because they did not read their socket.' }),
 ];

@@ -11,6 +11,10 @@ export const indexerMetricProviders = [
   }),
   makeHistogramProvider({ name: METRIC.indexerStoreWriteSeconds, help: 'Time to write one batch of sessions to the store.', buckets: STORE_WRITE_BUCKETS }),
   makeGaugeProvider({ name: METRIC.indexerPendingEntries, help: "Entries read but not yet acknowledged in this instance's shards." }),
+  makeGaugeProvider({
+    name: METRIC.indexerBacklogEntries,
+    help: "Entries in this instance's shards not yet acknowledged, read or not (the consumer group's lag plus pending).",
+  }),
   makeHistogramProvider({ name: METRIC.indexerLagSeconds, help: 'From an event at the gateway to its session written to the store.', buckets: INDEX_LAG_BUCKETS }),
   makeGaugeProvider({ name: METRIC.indexerLagTargetSeconds, help: 'The promised lag (INDEX_MAX_LAG_MS), for alert rules.' }),
   makeCounterProvider({ name: METRIC.indexerDeadLettersTotal, help: 'Events that could not be indexed, sent to the dead-letter stream.' }),

@@ -1,5 +1,6 @@
-import { Injectable, Logger, BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { NodeRegistry, NodeStatus, PeerBus, RoomDirectory, RoomHub, SessionEventSink } from '@sg/room';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DrainState } from '@sg/platform';
+import { NodeRegistry, NodeStatus, PeerBus, ResumeDirectory, RoomHub } from '@sg/room';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { CLOSE_CODE } from '../signaling/close-codes';
@@ -8,27 +9,28 @@ import { SignalingServer } from '../signaling/signaling.server';
 
 /**
  * This node's place in the cluster: subscribes to its bus address, heartbeats
- * with a TTL, and reaps the members of nodes whose TTL ran out, so no ghost
- * member of a dead node ever blocks a room's capacity.
+ * with a TTL, holds the members of nodes whose TTL ran out for the resume window,
+ * and ends expired holds, so no ghost member of a dead node ever blocks a room's
+ * capacity for longer than the window. Shutdown is the drain's (drain/drain.service.ts).
  */
 @Injectable()
-export class NodeLivenessService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class NodeLivenessService implements OnApplicationBootstrap {
   private readonly logger = new Logger(NodeLivenessService.name);
   private readonly startedAt = Date.now() / 1000;
   private timer: NodeJS.Timeout | null = null;
   private registered = false;
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
 
   constructor(
     private readonly config: GatewayConfig,
     private readonly hub: RoomHub,
     private readonly bus: PeerBus,
     private readonly registry: NodeRegistry,
-    private readonly directory: RoomDirectory,
-    private readonly events: SessionEventSink,
+    private readonly resumes: ResumeDirectory,
     private readonly departures: DepartureService,
     private readonly server: SignalingServer,
     private readonly metrics: SignalingMetrics,
+    private readonly drain: DrainState,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,30 +43,28 @@ export class NodeLivenessService implements OnApplicationBootstrap, BeforeApplic
     this.timer = setInterval(() => void this.tick(), this.config.timing.nodeHeartbeatIntervalMs);
   }
 
-  /** Runs before Redis connections close: sockets, then membership, then buffered events. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops heartbeating, e.g. once a draining node is about to leave the registry; waits for a beat in flight. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.server.closeAll(CLOSE_CODE.goingAway, 'node shutting down');
-    // until drain and resume land, a stopping node leaves like a lost one, at once
-    try {
-      await this.registry.deregister(this.config.nodeId);
-      this.departures.announceReaped(await this.directory.reapNode(this.config.nodeId));
-    } catch (error) {
-      this.logger.warn(`could not leave the cluster cleanly; survivors will reap this node: ${String(error)}`);
-    }
-    await this.events.close();
+    this.timer = null;
+    await this.ticking;
   }
 
   private async tick(): Promise<void> {
     if (this.ticking) return;
-    this.ticking = true;
+    this.ticking = this.runTick();
+    await this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
     try {
       await this.beat();
       await this.reapDeadNodes();
+      await this.departures.endExpiredHolds();
     } catch (error) {
       this.logger.warn(`node heartbeat failed: ${String(error)}`);
     } finally {
-      this.ticking = false;
+      this.ticking = null;
     }
   }
 
@@ -75,7 +75,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, BeforeApplic
       rooms: this.hub.roomCount,
       started_at: this.startedAt,
       last_seen: Date.now() / 1000,
-      draining: false,
+      draining: this.drain.isDraining,
     };
     const result = await this.metrics.timeRedis('heartbeat', () =>
       this.registry.heartbeat(status, this.config.timing.nodeTtlMs, !this.registered),
@@ -94,10 +94,13 @@ export class NodeLivenessService implements OnApplicationBootstrap, BeforeApplic
     const dead = await this.registry.deadNodes();
     for (const node of dead) {
       if (node === this.config.nodeId) continue;
-      const reaped = await this.metrics.timeRedis('reap', () => this.directory.reapNode(node));
+      // its peers keep their seats for the resume window (they may resume on any node), then leave with node-lost
+      const held = await this.metrics.timeRedis('reap', () =>
+        this.resumes.holdNode(node, 'node-lost', this.config.timing.resumeWindowMs, true),
+      );
+      if (held === null) continue;
       this.metrics.nodesReaped.inc();
-      this.logger.warn(`node ${node} stopped heartbeating; removed ${reaped.length} of its peers`);
-      this.departures.announceReaped(reaped);
+      this.logger.warn(`node ${node} stopped heartbeating; its ${held} peers may resume elsewhere within the window`);
     }
   }
 }

@@ -3,6 +3,7 @@ import { GatewayConfig, toGatewayConfig } from './gateway-config';
 import { GatewayEnv } from './gateway-env';
 
 const TURN_SECRET = 'turn-secret-value-0123456789';
+const JWT_SECRET = 'jwt-hs256-secret-value-0123456789abcdef';
 
 function configFrom(raw: NodeJS.ProcessEnv): GatewayConfig {
   return toGatewayConfig(validateEnv(GatewayEnv, raw));
@@ -77,6 +78,18 @@ describe(GatewayEnv.name, () => {
     expect(validationError(() => validateEnv(GatewayEnv, { PORT: 'abc' })).problems).toEqual(['PORT: must be an integer from 1 to 65535']);
   });
 
+  it('maps RESUME_BUFFER_MAX_MESSAGES and DRAIN_TIMEOUT_MS', () => {
+    expect(configFrom({ RESUME_BUFFER_MAX_MESSAGES: '32', DRAIN_TIMEOUT_MS: '2500' }).resume).toEqual({ bufferMaxMessages: 32, drainTimeoutMs: 2_500 });
+  });
+
+  it.each(['DRAIN_TIMEOUT_MS', 'RESUME_BUFFER_MAX_MESSAGES'])('refuses a %s that is not a whole number, naming it', (key) => {
+    expect(validationError(() => validateEnv(GatewayEnv, { [key]: '1.5' })).problems).toEqual([expect.stringMatching(new RegExp(`^${key}: `))]);
+  });
+
+  it('refuses a DRAIN_TIMEOUT_MS over ten minutes', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { DRAIN_TIMEOUT_MS: '600001' })).problems[0]).toMatch(/^DRAIN_TIMEOUT_MS: /);
+  });
+
   it('refuses PORT=0 naming PORT', () => {
     expect(validationError(() => validateEnv(GatewayEnv, { PORT: '0' })).problems).toEqual(['PORT: must be an integer from 1 to 65535']);
   });
@@ -87,10 +100,52 @@ describe(GatewayEnv.name, () => {
     ]);
   });
 
-  it('refuses ENABLE_AUTH=true with a clear message', () => {
+  it('refuses ENABLE_AUTH=true without a key source, naming JWT_SECRET and JWT_JWKS_URL', () => {
     expect(validationError(() => validateEnv(GatewayEnv, { ENABLE_AUTH: 'true' })).problems).toEqual([
-      'ENABLE_AUTH: token authentication is not available in this build; unset it or set it to false',
+      'JWT_SECRET: is required when ENABLE_AUTH=true, unless JWT_JWKS_URL is set',
     ]);
+  });
+
+  it('accepts ENABLE_AUTH=true with a JWKS URL and no secret', () => {
+    expect(validateEnv(GatewayEnv, { ENABLE_AUTH: 'true', JWT_JWKS_URL: 'https://id.example.test/jwks.json' }).ENABLE_AUTH).toBe(true);
+  });
+
+  it('refuses a JWT_SECRET under 32 characters without printing it', () => {
+    const error = validationError(() => validateEnv(GatewayEnv, { ENABLE_AUTH: 'true', JWT_SECRET: 'short-hs256-secret' }));
+
+    expect(error.problems).toEqual(['JWT_SECRET: must be at least 32 characters']);
+    expect(error.message).not.toContain('short-hs256-secret');
+  });
+
+  it('refuses a JWT_JWKS_URL that is not an http(s) URL', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { JWT_JWKS_URL: 'file:///etc/keys' })).problems).toEqual([
+      'JWT_JWKS_URL: must be an http:// or https:// URL',
+    ]);
+  });
+
+  it('refuses an algorithm outside the pinnable ones, such as none', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { JWT_ALGORITHMS: 'RS256,none' })).problems).toEqual([
+      'JWT_ALGORITHMS: must be a comma-separated list of HS256, RS256, ES256',
+    ]);
+  });
+
+  it('parses TRUSTED_PROXIES with IPv4 and IPv6 addresses and ranges', () => {
+    expect(validateEnv(GatewayEnv, { TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1,fd00::/8,::1' }).TRUSTED_PROXIES).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      'fd00::/8',
+      '::1',
+    ]);
+  });
+
+  it.each(['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8'])('refuses the TRUSTED_PROXIES entry %s', (entry) => {
+    expect(validationError(() => validateEnv(GatewayEnv, { TRUSTED_PROXIES: `10.0.0.1,${entry}` })).problems).toEqual([
+      'TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR ranges',
+    ]);
+  });
+
+  it('refuses a REQUIRE_WSS that is not a boolean', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { REQUIRE_WSS: 'on' })).problems).toEqual(['REQUIRE_WSS: must be true or false']);
   });
 
   it('accepts ENABLE_AUTH=false', () => {
@@ -109,6 +164,44 @@ describe(GatewayEnv.name, () => {
   });
 });
 
+describe('GatewayEnv limits', () => {
+  it('maps the rate limits, the connection cap and the HTTP deadlines', () => {
+    const config = configFrom({
+      RATE_LIMIT_CONN_PER_10S: '7',
+      RATE_LIMIT_PEER_MSGS_PER_10S: '0',
+      RATE_LIMIT_IP_MSGS_PER_10S: '300',
+      RATE_LIMIT_ROOM_MSGS_PER_10S: '400',
+      MAX_CONNECTIONS: '2',
+      BACKPRESSURE_THRESHOLD_BYTES: '65536',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    });
+
+    expect(config.rateLimits).toEqual({ connectionsPerIp: 7, messagesPerPeer: 0, messagesPerIp: 300, messagesPerRoom: 400 });
+    expect(config.limits).toEqual({ messageMaxBytes: 65_536, backpressureThresholdBytes: 65_536, maxConnections: 2 });
+    expect(config.httpTimeouts).toEqual({ headersMs: 2_000, requestMs: 4_000, keepAliveMs: 1_000 });
+  });
+
+  it('refuses a negative rate limit naming the variable', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { RATE_LIMIT_ROOM_MSGS_PER_10S: '-1' })).problems).toEqual([
+      'RATE_LIMIT_ROOM_MSGS_PER_10S: must be an integer from 0 to 1000000000',
+    ]);
+  });
+
+  it('refuses a backpressure threshold under 64 KiB', () => {
+    expect(validationError(() => validateEnv(GatewayEnv, { BACKPRESSURE_THRESHOLD_BYTES: '1000' })).problems[0]).toMatch(
+      /^BACKPRESSURE_THRESHOLD_BYTES: /,
+    );
+  });
+
+  it('refuses a headers deadline longer than the request deadline', () => {
+    expect(validationError(() => configFrom({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).problems).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS, which bounds the headers too',
+    ]);
+  });
+});
+
 describe(toGatewayConfig.name, () => {
   it('maps the defaults to the typed config', () => {
     const config = configFrom({ NODE_ID: 'gw-1' });
@@ -120,8 +213,11 @@ describe(toGatewayConfig.name, () => {
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
       admission: { roomCapacity: 10, allowedOrigins: [] },
-      limits: { messageMaxBytes: 65_536, sendBufferMaxBytes: 1_048_576 },
+      limits: { messageMaxBytes: 65_536, backpressureThresholdBytes: 1_048_576, maxConnections: 10_000 },
+      rateLimits: { connectionsPerIp: 100, messagesPerPeer: 2_000, messagesPerIp: 5_000, messagesPerRoom: 5_000 },
+      httpTimeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 },
       timing: { resumeWindowMs: 15_000, heartbeatIntervalMs: 30_000, nodeHeartbeatIntervalMs: 1_000, nodeTtlMs: 3_000 },
+      resume: { bufferMaxMessages: 256, drainTimeoutMs: 10_000 },
       ice: {
         stunUrls: [],
         turnUrls: [],
@@ -131,6 +227,73 @@ describe(toGatewayConfig.name, () => {
         turnTtlSeconds: 86_400,
       },
       sessionEvents: { streamMaxLen: 100_000, flushIntervalMs: 100 },
+      auth: {
+        enabled: false,
+        secret: undefined,
+        jwksUrl: undefined,
+        jwksCooldownMs: 30_000,
+        algorithms: ['HS256'],
+        issuer: undefined,
+        audience: undefined,
+        roomsClaim: 'rooms',
+        clockToleranceSeconds: 30,
+      },
+      transport: { trustedProxies: [], requireWss: false },
+    });
+  });
+
+  it('maps HS256 token authentication', () => {
+    const config = configFrom({
+      ENABLE_AUTH: 'true',
+      JWT_SECRET,
+      JWT_ISSUER: 'https://id.example.test',
+      JWT_AUDIENCE: 'signaling',
+      JWT_ROOMS_CLAIM: 'https://example.test/rooms',
+      JWT_CLOCK_TOLERANCE_SECONDS: '5',
+    });
+
+    expect(config.auth).toEqual({
+      enabled: true,
+      secret: JWT_SECRET,
+      jwksUrl: undefined,
+      jwksCooldownMs: 30_000,
+      algorithms: ['HS256'],
+      issuer: 'https://id.example.test',
+      audience: 'signaling',
+      roomsClaim: 'https://example.test/rooms',
+      clockToleranceSeconds: 5,
+    });
+  });
+
+  it('pins RS256 and ES256 for a JWKS unless JWT_ALGORITHMS narrows them', () => {
+    const jwks = { ENABLE_AUTH: 'true', JWT_JWKS_URL: 'https://id.example.test/jwks.json', JWT_JWKS_COOLDOWN_MS: '1000' };
+
+    expect([configFrom(jwks).auth.algorithms, configFrom({ ...jwks, JWT_ALGORITHMS: 'ES256' }).auth.algorithms]).toEqual([
+      ['RS256', 'ES256'],
+      ['ES256'],
+    ]);
+    expect(configFrom(jwks).auth).toMatchObject({ jwksUrl: 'https://id.example.test/jwks.json', jwksCooldownMs: 1_000, secret: undefined });
+  });
+
+  it('refuses both JWT_SECRET and JWT_JWKS_URL, naming JWT_SECRET', () => {
+    expect(validationError(() => configFrom({ ENABLE_AUTH: 'true', JWT_SECRET, JWT_JWKS_URL: 'https://id.example.test/jwks' })).problems).toEqual([
+      'JWT_SECRET: set JWT_SECRET (HS256) or JWT_JWKS_URL (RS256/ES256), not both',
+    ]);
+  });
+
+  it.each([
+    [{ JWT_SECRET, JWT_ALGORITHMS: 'HS256,RS256' }],
+    [{ JWT_JWKS_URL: 'https://id.example.test/jwks', JWT_ALGORITHMS: 'RS256,HS256' }],
+  ])('refuses an algorithm list that mixes HMAC and public keys: %j', (env) => {
+    expect(validationError(() => configFrom({ ENABLE_AUTH: 'true', ...env })).problems).toEqual([
+      'JWT_ALGORITHMS: HS256 goes with JWT_SECRET only, RS256 and ES256 with JWT_JWKS_URL only',
+    ]);
+  });
+
+  it('maps TRUSTED_PROXIES and REQUIRE_WSS', () => {
+    expect(configFrom({ TRUSTED_PROXIES: '172.28.0.0/16', REQUIRE_WSS: 'true' }).transport).toEqual({
+      trustedProxies: ['172.28.0.0/16'],
+      requireWss: true,
     });
   });
 

@@ -1,9 +1,11 @@
 import { CommonEnv, IntegerIn, ToBoolean, ToList } from '@sg/platform';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { JWT_ALGORITHMS } from '../auth/auth-config';
+import { TrustedProxies } from '../auth/trusted-proxies';
 
 const STUN_URL = /^stuns?:[^\s,]+$/;
 const TURN_URL = /^turns?:[^\s,]+$/;
-const ORIGIN = /^(https?:\/\/[^\s/,]+|null)$/;
+const ORIGIN = /^(https?:\/\/[^\s/,]+|null)$/i;
 
 /** The gateway's environment (PROTOCOL sections 1, 2 and 4; docs/configuration.md). */
 export class GatewayEnv extends CommonEnv {
@@ -18,6 +20,14 @@ export class GatewayEnv extends CommonEnv {
   @IntegerIn(0, 3_600_000)
   RESUME_WINDOW_MS: number = 15_000;
 
+  // frames kept per lost peer until it resumes; each is at most MESSAGE_MAX_BYTES
+  @IntegerIn(0, 10_000)
+  RESUME_BUFFER_MAX_MESSAGES: number = 256;
+
+  // SIGTERM: clients are closed with 1001 spread over the first half, then stragglers are cut
+  @IntegerIn(0, 600_000)
+  DRAIN_TIMEOUT_MS: number = 10_000;
+
   @IntegerIn(1_000, 3_600_000)
   HEARTBEAT_INTERVAL_MS: number = 30_000;
 
@@ -28,7 +38,32 @@ export class GatewayEnv extends CommonEnv {
   NODE_TTL_MS: number = 3_000;
 
   @IntegerIn(65_536, 268_435_456)
-  SEND_BUFFER_MAX_BYTES: number = 1_048_576;
+  BACKPRESSURE_THRESHOLD_BYTES: number = 1_048_576;
+
+  // Limits (PROTOCOL sections 1 and 4, docs/operations.md "Limits"): 0 turns one off.
+  @IntegerIn(0, 1_000_000_000)
+  RATE_LIMIT_CONN_PER_10S: number = 100;
+
+  @IntegerIn(0, 1_000_000_000)
+  RATE_LIMIT_PEER_MSGS_PER_10S: number = 2_000;
+
+  @IntegerIn(0, 1_000_000_000)
+  RATE_LIMIT_IP_MSGS_PER_10S: number = 5_000;
+
+  @IntegerIn(0, 1_000_000_000)
+  RATE_LIMIT_ROOM_MSGS_PER_10S: number = 5_000;
+
+  @IntegerIn(0, 10_000_000)
+  MAX_CONNECTIONS: number = 10_000;
+
+  @IntegerIn(1_000, 600_000)
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  @IntegerIn(1_000, 3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IntegerIn(1_000, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5_000;
 
   @ToList()
   @IsArray()
@@ -69,9 +104,55 @@ export class GatewayEnv extends CommonEnv {
   @IntegerIn(1, 1_000)
   SESSION_EVENTS_FLUSH_MS: number = 100;
 
-  // Token authentication is not in this build: refuse to start rather than run open.
   @ToBoolean()
   @IsBoolean({ message: 'must be true or false' })
-  @IsIn([false], { message: 'token authentication is not available in this build; unset it or set it to false' })
   ENABLE_AUTH: boolean = false;
+
+  // checked whenever set, and required when auth is on without a JWKS (toGatewayConfig refuses both at once)
+  @ValidateIf((env: GatewayEnv) => env.JWT_SECRET !== undefined || (env.ENABLE_AUTH === true && env.JWT_JWKS_URL === undefined))
+  @IsDefined({ message: 'is required when ENABLE_AUTH=true, unless JWT_JWKS_URL is set' })
+  @IsString()
+  // HS256 is as strong as its key: at least the 256 bits of its output
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string = undefined;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  JWT_JWKS_URL?: string = undefined;
+
+  @ToList()
+  @IsArray()
+  @IsIn(JWT_ALGORITHMS, { each: true, message: `must be a comma-separated list of ${JWT_ALGORITHMS.join(', ')}` })
+  JWT_ALGORITHMS: string[] = [];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1_024)
+  JWT_ISSUER?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1_024)
+  JWT_AUDIENCE?: string = undefined;
+
+  @Matches(/^\S{1,256}$/, { message: 'must be a claim name without spaces' })
+  JWT_ROOMS_CLAIM: string = 'rooms';
+
+  @IntegerIn(0, 300)
+  JWT_CLOCK_TOLERANCE_SECONDS: number = 30;
+
+  @IntegerIn(0, 3_600_000)
+  JWT_JWKS_COOLDOWN_MS: number = 30_000;
+
+  @ToList()
+  @IsArray()
+  @ValidateBy(
+    { name: 'isTrustedProxy', validator: { validate: (value: unknown) => typeof value === 'string' && TrustedProxies.isValidEntry(value) } },
+    { each: true, message: 'must be a comma-separated list of IP addresses or CIDR ranges' },
+  )
+  TRUSTED_PROXIES: string[] = [];
+
+  @ToBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  REQUIRE_WSS: boolean = false;
 }

@@ -4,7 +4,7 @@ import { METRIC } from '@sg/metrics';
 import type { PeerLeftReason } from '@sg/schema';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
-export type AdmissionResult = 'admitted' | 'full' | 'bad-request' | 'forbidden' | 'unavailable';
+export type AdmissionResult = 'admitted' | 'full' | 'bad-request' | 'unauthorized' | 'forbidden' | 'unavailable';
 
 type Direction = 'in' | 'out';
 

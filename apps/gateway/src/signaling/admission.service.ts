@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { buildIceServers, isOriginAllowed, newResumeToken, RoomDirectory, RoomHub, RoomMember, SessionEventSink } from '@sg/room';
+import { buildIceServers, hashResumeToken, newResumeToken, RoomDirectory, RoomHub, RoomMember, SessionEventSink } from '@sg/room';
 import { LIMITS, parseJoinQuery, PeerId, RoomId, WelcomeMessage } from '@sg/schema';
 import type { WebSocket } from 'ws';
+import { AccessService, AccessVerdict } from '../auth/access.service';
 import { GatewayConfig } from '../config/gateway-config';
 import { AdmissionResult, SignalingMetrics } from '../metrics/signaling-metrics';
+import { ResumeService } from '../resume/resume.service';
 import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
 import { DepartureService } from './departure.service';
-import { remoteAddress } from './remote-address';
 
 /**
  * Admission of one upgraded socket (PROTOCOL section 1): validate the query
@@ -19,6 +20,10 @@ import { remoteAddress } from './remote-address';
 @Injectable()
 export class AdmissionService {
   private readonly logger = new Logger(AdmissionService.name);
+  /** The token's verdict, started in prepare() and awaited in admit(); the socket's frames are held meanwhile. */
+  private readonly verdicts = new WeakMap<ConnectedPeer, Promise<AccessVerdict>>();
+  /** The `resume=` token of a socket that asks to resume instead of joining. */
+  private readonly resumeTokens = new WeakMap<ConnectedPeer, string>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -27,6 +32,8 @@ export class AdmissionService {
     private readonly events: SessionEventSink,
     private readonly departures: DepartureService,
     private readonly metrics: SignalingMetrics,
+    private readonly access: AccessService,
+    private readonly resumes: ResumeService,
   ) {}
 
   /** Checks what needs no Redis; returns the peer to admit, or null after closing the socket. */
@@ -34,40 +41,56 @@ export class AdmissionService {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const query = parseJoinQuery(url.searchParams);
     if (!query.ok) return this.refuse(ws, CLOSE_CODE.badRequest, 'bad-request', query.reason);
-    if (!isOriginAllowed(this.config.admission.allowedOrigins, request.headers.origin)) {
-      return this.refuse(ws, CLOSE_CODE.forbidden, 'forbidden', 'origin not allowed');
-    }
-    if (query.query.resume !== undefined) {
-      // resumable sessions are not kept by this build, so every token is unknown
-      return this.refuse(ws, CLOSE_CODE.badRequest, 'bad-request', 'unknown resume token');
-    }
+    const screening = this.access.screen(request, query.query.room, query.query.token);
+    if (!screening.ok) return this.refuse(ws, CLOSE_CODE[screening.close], screening.result, screening.reason);
     const peer = new ConnectedPeer(
       ws,
       query.query.room as RoomId,
+      // a resuming socket takes its token's peer id once the token is looked up
       randomUUID() as PeerId,
-      remoteAddress(request),
+      screening.remoteAddr,
       typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, LIMITS.userAgentMaxLength) : null,
       query.query.name,
-      this.config.limits.sendBufferMaxBytes,
+      this.config.limits.backpressureThresholdBytes,
     );
+    this.verdicts.set(peer, screening.verdict);
+    if (query.query.resume !== undefined) this.resumeTokens.set(peer, query.query.resume);
     return peer;
   }
 
   /** Takes a seat in the room; on success the peer has its `welcome` and the room knows it. */
   async admit(peer: ConnectedPeer): Promise<boolean> {
+    const pending = this.verdicts.get(peer);
+    if (!pending) throw new Error('admit() without prepare()');
+    this.verdicts.delete(peer);
+    const access = await pending;
+    if (!access.ok) {
+      this.refuse(peer.ws, CLOSE_CODE[access.close], access.result, access.reason);
+      return false;
+    }
+    // it went away while its token was checked: no seat to take
+    if (!peer.isOpen) return false;
+    const resumeWith = this.resumeTokens.get(peer);
+    if (resumeWith !== undefined) {
+      // the room's access rules apply to a resume as to a join; the resume token then names the seat
+      return this.resumes.resume(peer, resumeWith, (code, result, reason) => this.refuse(peer.ws, code, result, reason));
+    }
     const name = peer.name;
     const member: RoomMember = {
       peerId: peer.peerId,
       node: this.config.nodeId,
       ...(name !== undefined ? { name } : {}),
-      user: null,
+      user: access.user,
       joinedAt: Date.now(),
     };
     this.hub.beginJoin(peer.room, peer.peerId);
+    // stored hashed with the seat, in the join itself: resumable even if this node dies right after
+    const resumeToken = newResumeToken();
+    peer.resumeKey = hashResumeToken(resumeToken);
     let others: RoomMember[];
     try {
       const result = await this.metrics.timeRedis('join', () =>
-        this.directory.join(peer.room, member, this.config.admission.roomCapacity),
+        this.directory.join(peer.room, member, this.config.admission.roomCapacity, peer.resumeKey ?? undefined),
       );
       if (!result.admitted) {
         this.hub.abortJoin(peer.room, peer.peerId);
@@ -78,7 +101,7 @@ export class AdmissionService {
     } catch (error) {
       this.hub.abortJoin(peer.room, peer.peerId);
       // the join may have run with only its reply lost: undo it, or the seat stays taken
-      void this.departures.leave(peer.room, peer.peerId, 'disconnected');
+      void this.departures.leave(peer.room, peer.peerId, 'disconnected', peer.resumeKey ?? undefined);
       this.logger.warn(`admission failed, Redis unavailable: ${String(error)}`);
       this.refuse(peer.ws, CLOSE_CODE.tryAgainLater, 'unavailable', 'try again later');
       return false;
@@ -87,7 +110,7 @@ export class AdmissionService {
     if (!peer.isOpen) {
       // it went away while we admitted it: others may already have seen it in their welcome
       this.hub.abortJoin(peer.room, peer.peerId);
-      void this.departures.leave(peer.room, peer.peerId, 'disconnected');
+      void this.departures.leave(peer.room, peer.peerId, 'disconnected', peer.resumeKey ?? undefined);
       return false;
     }
     peer.member = member;
@@ -97,7 +120,7 @@ export class AdmissionService {
       room: peer.room,
       peers: others.map((other) => (other.name === undefined ? { peerId: other.peerId } : { peerId: other.peerId, name: other.name })),
       iceServers: buildIceServers(this.config.ice, peer.peerId, Date.now()),
-      resumeToken: newResumeToken(),
+      resumeToken,
     };
     this.hub.completeJoin(member, peer.room, others, peer, JSON.stringify(welcome));
     this.metrics.message('welcome', 'out');
@@ -108,7 +131,8 @@ export class AdmissionService {
       room: peer.room,
       node: this.config.nodeId,
       peer: peer.peerId,
-      user: null,
+      // the token's `sub` (null without auth): the session document's client_*_user
+      user: member.user,
       remoteAddr: peer.remoteAddr,
       userAgent: peer.userAgent,
       ...(name !== undefined ? { name } : {}),

@@ -12,23 +12,28 @@ const EARLY_FRAME_LIMIT = 32;
  */
 export class ConnectedPeer implements PeerSink {
   byeReceived = false;
-  endedByServer: 'too-large' | 'heartbeat-timeout' | null = null;
+  endedByServer: 'too-large' | 'heartbeat-timeout' | 'drain' | null = null;
+  /** SHA-256 of the resume token in this socket's `welcome`: which connection holds the seat. */
+  resumeKey: string | null = null;
   /** Answered the last heartbeat ping. */
   alive = true;
   /** Set once admitted; frames that arrive before are held in `early`. */
   member: RoomMember | null = null;
   readonly early: string[] = [];
+  /** Called once when the peer is closed for not reading its socket, to count it. */
+  onBackpressure: () => void = () => undefined;
   /** Frames held while a routing lookup is in flight, to keep the peer's order. */
   backlog: string[] | null = null;
 
   constructor(
     readonly ws: WebSocket,
     readonly room: RoomId,
-    readonly peerId: PeerId,
+    /** Replaced by the resumed peer's id when the socket resumes (its token names the peer). */
+    public peerId: PeerId,
     readonly remoteAddr: string,
     readonly userAgent: string | null,
     readonly name: string | undefined,
-    private readonly sendBufferMaxBytes: number,
+    private readonly backpressureThresholdBytes: number,
   ) {}
 
   get isOpen(): boolean {
@@ -37,9 +42,11 @@ export class ConnectedPeer implements PeerSink {
 
   send(frame: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    // a peer that does not read its socket must not grow our memory without bound
-    if (this.ws.bufferedAmount > this.sendBufferMaxBytes) {
-      this.close(CLOSE_CODE.tryAgainLater, 'send buffer full');
+    // a peer that does not read its socket must not grow our memory without bound;
+    // ws never blocks a send, so the room's other peers are not slowed by it
+    if (this.ws.bufferedAmount > this.backpressureThresholdBytes) {
+      this.close(CLOSE_CODE.tryAgainLater, 'backpressure');
+      this.onBackpressure();
       return;
     }
     this.ws.send(frame);
@@ -50,6 +57,12 @@ export class ConnectedPeer implements PeerSink {
     if (this.early.length >= EARLY_FRAME_LIMIT) return false;
     this.early.push(frame);
     return true;
+  }
+
+  /** The peer resumed on another socket: this one ends without a departure of its own. */
+  superseded(): void {
+    this.member = null;
+    this.close(CLOSE_CODE.normal, 'resumed on another connection');
   }
 
   close(code: number, reason: string): void {

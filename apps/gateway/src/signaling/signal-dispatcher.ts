@@ -14,6 +14,7 @@ import {
 } from '@sg/schema';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { MessageRateLimitService, RateLimitScope } from '../rate-limit/message-rate-limit.service';
 import type { ConnectedPeer } from './connected-peer';
 import { CLOSE_CODE } from './close-codes';
 
@@ -34,6 +35,7 @@ export class SignalDispatcher {
     private readonly events: SessionEventSink,
     private readonly negotiations: NegotiationClock,
     private readonly metrics: SignalingMetrics,
+    private readonly rateLimits: MessageRateLimitService,
   ) {}
 
   /** Handles one text frame of an admitted peer, in the order the peer sent them. */
@@ -48,6 +50,12 @@ export class SignalDispatcher {
 
   /** Answers a frame that is not JSON text, e.g. a binary frame. */
   reject(peer: ConnectedPeer, message: string, ref?: string): void {
+    const limited = this.rateLimits.check(peer);
+    if (limited !== null) return this.rateLimited(peer, limited, ref);
+    this.schemaError(peer, message, ref);
+  }
+
+  private schemaError(peer: ConnectedPeer, message: string, ref: string | undefined): void {
     this.metrics.message('invalid', 'in');
     this.metrics.schemaRejects.inc();
     this.sendError(peer, 'schema-error', message, ref);
@@ -55,7 +63,12 @@ export class SignalDispatcher {
 
   private process(peer: ConnectedPeer, raw: string): void {
     const parsed = parseClientMessage(raw);
-    if (!parsed.ok) return this.reject(peer, parsed.error.message, parsed.error.ref);
+    // every frame counts, invalid ones too; a peer over its limit may still say bye
+    const limited = this.rateLimits.check(peer);
+    if (limited !== null && !(parsed.ok && parsed.message.type === 'bye')) {
+      return this.rateLimited(peer, limited, parsed.ok ? parsed.message.id : parsed.error.ref);
+    }
+    if (!parsed.ok) return this.schemaError(peer, parsed.error.message, parsed.error.ref);
     const message = parsed.message;
     this.metrics.message(message.type, 'in');
     switch (message.type) {
@@ -180,6 +193,11 @@ export class SignalDispatcher {
       }
       this.process(peer, backlog[i]);
     }
+  }
+
+  private rateLimited(peer: ConnectedPeer, scope: RateLimitScope, ref: string | undefined): void {
+    // counted by scope in signaling_rate_limited_total; its reply counts as an `error` out
+    this.sendError(peer, 'rate-limited', `${scope} message rate limit exceeded; the message was dropped`, ref);
   }
 
   private sendError(peer: ConnectedPeer, code: ErrorCode, message: string, ref: string | undefined): void {

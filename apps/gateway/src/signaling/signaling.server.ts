@@ -2,9 +2,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { DrainState } from '@sg/platform';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { ConnectionLimitsService } from '../rate-limit/connection-limits.service';
+import { applyHttpServerLimits } from '../rate-limit/http-server-limits';
 import { AdmissionService } from './admission.service';
 import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
@@ -31,10 +34,17 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
     private readonly dispatcher: SignalDispatcher,
     private readonly departures: DepartureService,
     private readonly metrics: SignalingMetrics,
+    private readonly limits: ConnectionLimitsService,
+    private readonly drain: DrainState,
   ) {}
 
   get connectionCount(): number {
     return this.peers.size;
+  }
+
+  /** The sockets open now (admitted or being admitted), e.g. to drain them. */
+  openPeers(): ConnectedPeer[] {
+    return [...this.peers];
   }
 
   onApplicationBootstrap(): void {
@@ -47,6 +57,7 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
       clientTracking: false,
     });
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    applyHttpServerLimits(server, this.config.httpTimeouts);
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
     this.heartbeat = setInterval(() => this.pingAll(), this.config.timing.heartbeatIntervalMs);
   }
@@ -71,6 +82,22 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (this.drain.isDraining) {
+      // PROTOCOL section 4: a draining node takes no new peer; 1001 sends it to another node
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        ws.on('error', () => undefined);
+        ws.close(CLOSE_CODE.goingAway, 'node draining');
+      });
+      return;
+    }
+    if (!this.limits.hasRoomFor(this.peers.size)) {
+      // MAX_CONNECTIONS: refused before any admission work, the way PROTOCOL refuses (upgrade, then close)
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        ws.on('error', () => undefined);
+        this.limits.refuseOverloaded(ws);
+      });
+      return;
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accepted(ws, request));
   }
 
@@ -83,6 +110,7 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
     });
     const peer = this.admission.prepare(ws, request);
     if (!peer) return;
+    peer.onBackpressure = () => this.limits.backpressureClosed();
     this.peers.add(peer);
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') peer.endedByServer = 'too-large';
@@ -95,13 +123,17 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
       this.peers.delete(peer);
       if (peer.member) this.departures.socketClosed(peer, code);
     });
-    this.admission.admit(peer).then(
-      (admitted) => {
-        if (!admitted) return;
-        for (const raw of peer.early.splice(0)) this.guarded(peer, () => this.dispatcher.handle(peer, raw));
-      },
-      (error: unknown) => this.failed(peer, error),
-    );
+    // the attempt is counted by the address admission settled on (proxy headers included)
+    this.limits
+      .admitAttempt(ws, peer.remoteAddr)
+      .then((allowed) => allowed && this.admission.admit(peer))
+      .then(
+        (admitted) => {
+          if (!admitted) return;
+          for (const raw of peer.early.splice(0)) this.guarded(peer, () => this.dispatcher.handle(peer, raw));
+        },
+        (error: unknown) => this.failed(peer, error),
+      );
   }
 
   private frame(peer: ConnectedPeer, data: RawData, isBinary: boolean): void {

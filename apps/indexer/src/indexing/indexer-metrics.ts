@@ -17,6 +17,7 @@ export class IndexerMetrics implements SessionIndexerObserver {
     @InjectMetric(METRIC.indexerBatchEntries) private readonly batchEntries: Histogram,
     @InjectMetric(METRIC.indexerStoreWriteSeconds) private readonly storeWriteSeconds: Histogram,
     @InjectMetric(METRIC.indexerPendingEntries) readonly pendingEntries: Gauge,
+    @InjectMetric(METRIC.indexerBacklogEntries) readonly backlogEntries: Gauge,
     @InjectMetric(METRIC.indexerLagSeconds) private readonly lagSeconds: Histogram,
     @InjectMetric(METRIC.indexerLagTargetSeconds) lagTarget: Gauge,
     @InjectMetric(METRIC.indexerDeadLettersTotal) private readonly deadLetters: Counter,

@@ -201,17 +201,17 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('an indexer that dies mid-batch loses nothing: another takes its shards and unacknowledged entries', async () => {
     const store = newStore();
-    let hang = true;
     const hangingStore = Object.create(store) as SessionStore;
-    // the first indexer never gets past its store write, as if killed during it
-    hangingStore.write = (sessions: readonly StoredSession[]) => (hang ? new Promise<void>(() => undefined) : store.write(sessions));
+    // the first indexer never gets past its first batch with entries, as if killed during it:
+    // every batch loads folds (a write is skipped when a batch changed no session)
+    hangingStore.loadFolds = () => new Promise<never>(() => undefined);
+    hangingStore.write = (_sessions: readonly StoredSession[]) => new Promise<void>(() => undefined);
     const doomed = new RunningIndexer(redis, hangingStore, 'ix-doomed', 400);
     const gateways = new Gateways(redis);
     const ids = Array.from({ length: 30 }, (_, i) => call(gateways, `room-k${i}`, `ka${i}`, `kb${i}`, Date.now(), 'closed'));
     await gateways.flush();
     const pendingOf = (room: string) => redis.xpending(REDIS_KEYS.sessionEvents(sessionEventShardOf(room)), 'indexer').then((reply) => Number((reply as [number])[0]), () => 0);
     await eventually(() => pendingOf('room-k0'), (n) => n > 0);
-    hang = false; // (only affects the doomed one's later calls, which never come)
     const survivor = new RunningIndexer(redis, store, 'ix-survivor', 400);
     for (const id of ids) await eventually(() => store.get(id), (d) => d?.connection_state === 'closed', 8_000);
     doomed.indexer.stop();
@@ -240,6 +240,28 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     await store.close();
   });
 
+  it('entries added to the stream twice (a write retried after its reply was lost) change nothing', async () => {
+    const gateways = new Gateways(redis);
+    const id = call(gateways, 'room-8', 'wa', 'wb', Date.now(), 'closed');
+    await gateways.flush();
+    const stream = REDIS_KEYS.sessionEvents(sessionEventShardOf('room-8'));
+    const originals = await redis.xrange(stream, '-', '+');
+    expect(originals.length).toBeGreaterThan(1);
+    // every entry again, verbatim, after the originals: new ids, the same writer and sequence numbers
+    for (const [, fields] of originals) await redis.xadd(stream, '*', ...fields);
+    const store = newStore();
+    const indexer = new RunningIndexer(redis, store, 'ix-1');
+    // read and acknowledged, copies included
+    await eventually(async () => indexer.observer.events, (n) => n >= 2 * 8);
+    expect(await redis.xlen(stream)).toBe(0);
+    const doc = (await store.get(id)) as SessionDocument;
+    expect(doc).toMatchObject({ connection_state: 'closed', message_counts: { offer: 1, candidate: 2, answer: 1, state: 1 } });
+    expect(doc.events.map((e) => e.type)).toEqual(['offer', 'candidate', 'answer', 'candidate', 'state', 'peer-left']);
+    expect(indexer.observer.events).toBe(2 * 8);
+    await indexer.stop();
+    await store.close();
+  });
+
   it('two indexers share the shards and the load', async () => {
     const store = newStore();
     const one = new RunningIndexer(redis, store, 'ix-1', 600);
@@ -249,6 +271,8 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     const ids = Array.from({ length: 40 }, (_, i) => call(gateways, `room-s${i}`, `a${i}`, `b${i}`, Date.now(), 'closed'));
     await gateways.flush();
     for (const id of ids) await eventually(() => store.get(id), (d) => d?.connection_state === 'closed');
+    // a batch is counted once acknowledged, a moment after its sessions are written
+    await eventually(async () => one.observer.events + two.observer.events, (n) => n >= 40 * 8);
     expect(one.observer.events).toBeGreaterThan(0);
     expect(two.observer.events).toBeGreaterThan(0);
     expect(one.observer.events + two.observer.events).toBe(40 * 8);

@@ -36,6 +36,7 @@ export class SessionIndexingService implements OnApplicationBootstrap, OnApplica
     this.metrics.ownedShards.set(this.source.ownedShards().length);
     if (this.source instanceof RedisStreamSessionEventSource) {
       this.metrics.pendingEntries.set(await this.source.pendingEntries().catch(() => 0));
+      this.metrics.backlogEntries.set(await this.source.backlogEntries().catch(() => 0));
     }
   }
 }

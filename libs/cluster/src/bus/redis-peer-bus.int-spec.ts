@@ -54,6 +54,16 @@ describe(RedisPeerBus.name, () => {
     expect(received.map((m) => m.frame)).toEqual(Array.from({ length: 10 }, (_, i) => `{"n":${i}}`));
   });
 
+  it('hands back the messages of a publish that reached no subscriber', async () => {
+    const sender = await bus();
+    const undelivered: Array<[NodeId, NodeMessage]> = [];
+    sender.onUndelivered((node, message) => undelivered.push([node, message]));
+    const message: NodeMessage = { room: 'r' as RoomId, to: ['p' as PeerId], frame: '{"type":"offer"}', type: 'offer', sentAt: 1 };
+    sender.publish('bus-node-nobody' as NodeId, message);
+    for (let i = 0; i < 100 && undelivered.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(undelivered).toEqual([['bus-node-nobody', message]]);
+  });
+
   it('reports a failed publish to its hook', async () => {
     const subscriber = await connectTestRedis(3);
     const publisher = new Redis(`${process.env['TEST_REDIS_URL']}/3`, { maxRetriesPerRequest: 0, enableOfflineQueue: false });

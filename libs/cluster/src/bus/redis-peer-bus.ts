@@ -22,10 +22,14 @@ export interface RedisPeerBusHooks {
  * under load that saves a command, a reply and a wake-up per message.
  * Pub/sub is fire-and-forget, which suits signaling: a node that is down has no
  * sockets to deliver to; durable data goes through the session events stream.
+ * PUBLISH does say how many subscribers got a message: none means the node is
+ * dead or gone, and `onUndelivered` gets the messages so its peers' signals can
+ * wait for their resume elsewhere.
  */
 export class RedisPeerBus extends PeerBus {
-  private readonly outbox = new Map<NodeId, string[]>();
+  private readonly outbox = new Map<NodeId, NodeMessage[]>();
   private flushScheduled = false;
+  private undelivered: ((node: NodeId, message: NodeMessage) => void) | null = null;
 
   constructor(
     private readonly publisher: Redis,
@@ -37,12 +41,16 @@ export class RedisPeerBus extends PeerBus {
 
   publish(node: NodeId, message: NodeMessage): void {
     const queued = this.outbox.get(node);
-    if (queued) queued.push(encodeNodeMessage(message));
-    else this.outbox.set(node, [encodeNodeMessage(message)]);
+    if (queued) queued.push(message);
+    else this.outbox.set(node, [message]);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  override onUndelivered(handler: (node: NodeId, message: NodeMessage) => void): void {
+    this.undelivered = handler;
   }
 
   async subscribe(node: NodeId, handler: (message: NodeMessage) => void): Promise<void> {
@@ -60,10 +68,17 @@ export class RedisPeerBus extends PeerBus {
 
   private flush(): void {
     this.flushScheduled = false;
-    for (const [node, payloads] of this.outbox) {
+    for (const [node, messages] of this.outbox) {
+      const payloads = messages.map(encodeNodeMessage);
       this.publisher
         .publish(REDIS_KEYS.nodeChannel(node), payloads.length === 1 ? payloads[0] : payloads.join(BATCH_SEPARATOR))
-        .catch((error: unknown) => this.hooks.publishFailed(node, error));
+        .then(
+          (receivers) => {
+            // no subscriber: the node is dead or gone, and pub/sub would drop these silently
+            if (receivers === 0 && this.undelivered) for (const message of messages) this.undelivered(node, message);
+          },
+          (error: unknown) => this.hooks.publishFailed(node, error),
+        );
     }
     this.outbox.clear();
   }

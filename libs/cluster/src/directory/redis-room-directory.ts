@@ -13,7 +13,7 @@ export class RedisRoomDirectory extends RoomDirectory {
     this.redis = defineClusterCommands(redis);
   }
 
-  async join(room: RoomId, member: RoomMember, capacity: number): Promise<JoinRoomResult> {
+  async join(room: RoomId, member: RoomMember, capacity: number, resumeTokenHash?: string): Promise<JoinRoomResult> {
     const reply = (await this.redis.sgJoinRoom(
       REDIS_KEYS.room(room),
       REDIS_KEYS.rooms,
@@ -23,12 +23,15 @@ export class RedisRoomDirectory extends RoomDirectory {
       JSON.stringify(member),
       String(capacity),
       memberEntry(room, member.peerId),
+      resumeTokenHash === undefined ? '' : REDIS_KEYS.resumeToken(resumeTokenHash),
+      REDIS_KEYS.roomResumeTokens(room),
+      resumeTokenHash ?? '',
     )) as [number, string[]?];
     if (reply[0] !== 1) return { admitted: false, reason: 'full' };
     return { admitted: true, others: parseMembers(reply[1]) };
   }
 
-  async leave(room: RoomId, peerId: PeerId, node: NodeId): Promise<LeaveRoomResult> {
+  async leave(room: RoomId, peerId: PeerId, node: NodeId, resumeTokenHash?: string): Promise<LeaveRoomResult> {
     const reply = (await this.redis.sgLeaveRoom(
       REDIS_KEYS.room(room),
       REDIS_KEYS.rooms,
@@ -36,8 +39,15 @@ export class RedisRoomDirectory extends RoomDirectory {
       room,
       peerId,
       memberEntry(room, peerId),
-    )) as [number, string[]?];
-    return reply[0] === 1 ? { removed: true, remaining: parseMembers(reply[1]) } : { removed: false, remaining: [] };
+      resumeTokenHash ?? '',
+      REDIS_KEYS.resumeTokenPrefix,
+      REDIS_KEYS.roomResumeTokensPrefix,
+      REDIS_KEYS.resumeBufferPrefix,
+      REDIS_KEYS.heldPeers,
+      REDIS_KEYS.heldPeerReasons,
+    )) as [number, (string[] | number)?];
+    if (reply[0] === 1) return { removed: true, remaining: parseMembers(reply[1] as string[]) };
+    return reply[1] === 1 ? { removed: false, superseded: true, remaining: [] } : { removed: false, remaining: [] };
   }
 
   async member(room: RoomId, peerId: PeerId): Promise<RoomMember | null> {

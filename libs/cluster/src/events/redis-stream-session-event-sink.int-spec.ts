@@ -90,6 +90,46 @@ describe(RedisStreamSessionEventSink.name, () => {
     await flaky.quit();
   });
 
+  it('backs off while writes fail instead of retrying on every recorded event', async () => {
+    const flaky = await disconnectedRedis();
+    const observer = recorder();
+    const sink = new RedisStreamSessionEventSink(flaky, { flushIntervalMs: 5, maxBatch: 10, maxBuffered: 10_000, streamMaxLen: 1_000 }, observer);
+    // live traffic: one event per event-loop turn, each past a full batch
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) {
+      sink.record(event(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const elapsed = Date.now() - started;
+    // 5, 10, 20, 40 ... ms apart: a handful of attempts, not one per event
+    expect(observer.failures).toBeGreaterThan(0);
+    expect(observer.failures).toBeLessThanOrEqual(2 + Math.ceil(Math.log2(elapsed / 5 + 1)));
+    await flaky.connect();
+    // one batch per shard per write: write until nothing is left, without waiting for the backoff
+    while (sink.pendingEvents > 0) await sink.flush();
+    expect(await readAll(redis)).toEqual(Array.from({ length: 300 }, (_, i) => event(i)));
+    await flaky.quit();
+  });
+
+  it('numbers events per shard and names its writer in each entry, so a copy of an entry can be recognised', async () => {
+    const flaky = await disconnectedRedis();
+    const sink = new RedisStreamSessionEventSink(flaky, { flushIntervalMs: 1_000, maxBatch: 4, maxBuffered: 10_000, streamMaxLen: 1_000 }, recorder());
+    for (let i = 0; i < 6; i++) sink.record(event(i));
+    await sink.flush(); // fails: retried below with the same numbers
+    await flaky.connect();
+    await sink.close();
+    const other = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 1_000, maxBatch: 4, maxBuffered: 10_000, streamMaxLen: 1_000 }, recorder());
+    other.record(event(6));
+    await other.close();
+    const entries = await redis.xrange(REDIS_KEYS.sessionEvents(sessionEventShardOf('r')), '-', '+');
+    const described = entries.map(([, fields]) => ({ writer: fields[fields.indexOf('w') + 1], seqs: fields[fields.indexOf('s') + 1], events: (JSON.parse(fields[fields.indexOf('b') + 1]) as SessionEvent[]).length }));
+    expect(described.map(({ seqs, events }) => [seqs, events])).toEqual([['1,2,3,4', 4], ['5,6', 2], ['1', 1]]);
+    expect(described[0].writer).toBe(described[1].writer);
+    expect(described[2].writer).not.toBe(described[0].writer);
+    expect(described[0].writer).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    await flaky.quit();
+  });
+
   it('drops the oldest events beyond its bound and counts them', async () => {
     const flaky = await disconnectedRedis();
     const observer = recorder();

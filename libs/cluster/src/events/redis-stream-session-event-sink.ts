@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SessionEvent } from '@sg/schema';
 import { SessionEventSink } from '@sg/room';
 import type Redis from 'ioredis';
@@ -22,9 +23,20 @@ export interface SessionEventSinkObserver {
   pending(events: number): void;
 }
 
+/**
+ * The longest wait between two write attempts while writes fail. Doubling from
+ * the flush interval, so a Redis that is away gets one attempt per 2 s from this
+ * node rather than one per recorded event, and buffered events follow within
+ * 2 s of its return.
+ */
+const MAX_RETRY_DELAY_MS = 2_000;
+
 /** The events of one shard waiting to be written, oldest first. */
 interface ShardQueue {
   events: SessionEvent[];
+  /** `seqs[i]` numbers `events[i]`: increasing per shard, kept across retries. */
+  seqs: number[];
+  nextSeq: number;
   /** Events at the head that the write under way covers: never dropped meanwhile. */
   inFlight: number;
 }
@@ -35,12 +47,20 @@ interface ShardQueue {
  * the relay path cheap. A failed write keeps its batch at the head of its shard's
  * queue and retries it first, so order within a room holds and nothing is lost
  * unless the buffer bound is reached (then counted as dropped).
+ *
+ * A write whose reply was lost may have been applied, and ioredis resends commands
+ * that were in flight when a connection drops, so an entry can reach the stream twice.
+ * Each entry names its writer (`w`, random per sink) and its events' sequence numbers
+ * (`s`), unchanged when retried, so the indexer skips events it has already applied.
  */
 export class RedisStreamSessionEventSink extends SessionEventSink {
-  private readonly queues: ShardQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => ({ events: [], inFlight: 0 }));
+  private readonly queues: ShardQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => ({ events: [], seqs: [], nextSeq: 1, inFlight: 0 }));
+  private readonly writer = randomBytes(9).toString('base64url');
   private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
+  /** Failed writes in a row; while any, only the backoff timer writes (not a full batch). */
+  private failures = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -53,9 +73,10 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   record(event: SessionEvent): void {
     const queue = this.queues[sessionEventShardOf(event.room)];
     queue.events.push(event);
+    queue.seqs.push(queue.nextSeq++);
     this.buffered += 1;
     if (this.buffered > this.options.maxBuffered) this.dropOldest(queue);
-    if (queue.events.length >= this.options.maxBatch && !this.writing) void this.flush();
+    if (queue.events.length >= this.options.maxBatch && !this.writing && this.failures === 0) void this.flush();
     else this.schedule();
   }
 
@@ -90,7 +111,8 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
       if (queue.events.length === 0) continue;
       queue.inFlight = Math.min(queue.events.length, this.options.maxBatch);
       const batch = queue.events.slice(0, queue.inFlight);
-      pipeline.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch));
+      const seqs = queue.seqs.slice(0, queue.inFlight).join(',');
+      pipeline.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch), 'w', this.writer, 's', seqs);
       shards.push(shard);
     }
     let results: Array<[Error | null, unknown]> = [];
@@ -107,11 +129,13 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
       // events recorded while writing were appended after the batch
       if (!error) {
         queue.events.splice(0, queue.inFlight);
+        queue.seqs.splice(0, queue.inFlight);
         this.buffered -= queue.inFlight;
         written += queue.inFlight;
       } else failure = error;
       queue.inFlight = 0;
     });
+    this.failures = failure || results.length === 0 ? this.failures + 1 : 0;
     if (written > 0) this.observer.written(written);
     if (failure && results.length > 0) this.observer.failed(failure);
     this.observer.pending(this.buffered);
@@ -121,16 +145,18 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
     const queue = preferred.events.length > preferred.inFlight ? preferred : this.queues.find((q) => q.events.length > q.inFlight);
     if (!queue) return;
     queue.events.splice(queue.inFlight, 1);
+    queue.seqs.splice(queue.inFlight, 1);
     this.buffered -= 1;
     this.observer.dropped(1);
   }
 
   private schedule(): void {
     if (this.timer) return;
+    const delay = this.failures === 0 ? this.options.flushIntervalMs : Math.min(this.options.flushIntervalMs * 2 ** this.failures, MAX_RETRY_DELAY_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
-    }, this.options.flushIntervalMs);
+    }, delay);
     this.timer.unref();
   }
 }

@@ -23,7 +23,15 @@ describe(RedisStreamSessionEventSource.name, () => {
     const reader = source(redis, 'ix-a');
     const entries = await reader.read(100, 50);
     expect(entries.map((e) => [e.shard, e.payload]).sort()).toEqual([[2, '[1]'], [7, '[2]']]);
+    await redis.xadd(REDIS_KEYS.sessionEvents(7), '*', 'b', '[3]');
+    // read and unread alike, until acknowledged
+    expect(await reader.backlogEntries()).toBe(3);
+    expect(await reader.pendingEntries()).toBe(2);
     await reader.ack(entries);
+    expect(await reader.backlogEntries()).toBe(1);
+    expect((await reader.read(100, 50)).map((e) => e.payload)).toEqual(['[3]']);
+    await reader.ack(await reader.read(100, 50));
+    expect(await reader.backlogEntries()).toBe(0);
     expect(await reader.read(100, 50)).toEqual([]);
     expect(await redis.xlen(REDIS_KEYS.sessionEvents(2))).toBe(0);
     await reader.close();

@@ -116,6 +116,19 @@ export class RedisStreamSessionEventSource extends SessionEventSource {
     return total;
   }
 
+  /**
+   * Entries of this instance's shards not acknowledged yet, read or not: acknowledged
+   * entries are deleted, so a stream's length is its backlog. Grows when indexing falls behind.
+   */
+  async backlogEntries(): Promise<number> {
+    const shards = this.leases.shards();
+    if (shards.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const shard of shards) pipeline.xlen(REDIS_KEYS.sessionEvents(shard));
+    const results = (await pipeline.exec()) ?? [];
+    return results.reduce((total, [error, length]) => (error ? total : total + Number(length)), 0);
+  }
+
   private async syncLeasesIfDue(): Promise<void> {
     if (Date.now() - this.lastSync < this.options.leaseRenewMs) return;
     this.lastSync = Date.now();
@@ -150,9 +163,19 @@ function toEntries(reply: StreamReply, shards: readonly number[], keys: readonly
   for (const [key, items] of reply ?? []) {
     const shard = shards[keys.indexOf(key)];
     for (const [id, fields] of items) {
-      const index = fields ? fields.indexOf('b') : -1;
-      entries.push({ shard, id, payload: fields && index >= 0 && index % 2 === 0 ? fields[index + 1] : null });
+      const entry: SessionEventEntry = { shard, id, payload: field(fields, 'b') };
+      const writer = field(fields, 'w');
+      const seqs = field(fields, 's');
+      if (writer !== null && seqs !== null && /^\d+(,\d+)*$/.test(seqs)) entry.origin = { writer, seqs: seqs.split(',').map(Number) };
+      entries.push(entry);
     }
   }
   return entries;
+}
+
+/** A field of an entry (`[name, value, name, value, ...]`); null for a trimmed entry or a missing field. */
+function field(fields: string[] | null, name: string): string | null {
+  if (!fields) return null;
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return null;
 }

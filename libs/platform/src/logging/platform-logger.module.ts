@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from '../env/common-env';
+import { requestLogFields } from './request-log-fields';
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -20,10 +21,8 @@ export class PlatformLoggerModule {
               censor: '[redacted]',
             },
             // query strings may carry tokens (`?token=`): log the path only
-            serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-            },
-            autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+            serializers: { req: requestLogFields },
+            autoLogging: { ignore: (req) => QUIET_PATHS.has(requestLogFields(req).path) },
           },
         }),
       ],

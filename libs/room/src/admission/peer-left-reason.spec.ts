@@ -25,6 +25,10 @@ describe(peerLeftReasonFor.name, () => {
     expect(peerLeftReasonFor(ending({ endedByServer: 'heartbeat-timeout', closeFrameReceived: true }))).toBeNull();
   });
 
+  it('waits for the resume window when the server closed it with 1001 to drain', () => {
+    expect(peerLeftReasonFor(ending({ endedByServer: 'drain', closeFrameReceived: true }))).toBeNull();
+  });
+
   it('is disconnected when the server closed it for a too-large message', () => {
     expect(peerLeftReasonFor(ending({ endedByServer: 'too-large' }))).toBe('disconnected');
   });

@@ -6,8 +6,8 @@ export interface SocketEnding {
   readonly byeReceived: boolean;
   /** The close was orderly (a close frame was exchanged), not a lost connection. */
   readonly closeFrameReceived: boolean;
-  /** The gateway itself ended the socket for the peer's fault (too large, no pong). */
-  readonly endedByServer: 'too-large' | 'heartbeat-timeout' | null;
+  /** The gateway itself ended the socket: for the peer's fault (too large, no pong), or draining (1001). */
+  readonly endedByServer: 'too-large' | 'heartbeat-timeout' | 'drain' | null;
 }
 
 /**
@@ -18,6 +18,7 @@ export interface SocketEnding {
 export function peerLeftReasonFor(ending: SocketEnding): PeerLeftReason | null {
   if (ending.byeReceived) return 'bye';
   if (ending.endedByServer === 'too-large') return 'disconnected';
-  if (ending.endedByServer === 'heartbeat-timeout') return null;
+  // a drained peer was told to reconnect (1001): it may resume on another node
+  if (ending.endedByServer === 'heartbeat-timeout' || ending.endedByServer === 'drain') return null;
   return ending.closeFrameReceived ? 'disconnected' : null;
 }

@@ -7,4 +7,11 @@ export abstract class PeerBus {
   abstract publish(node: NodeId, message: NodeMessage): void;
   /** Starts delivering messages addressed to `node` to the handler. */
   abstract subscribe(node: NodeId, handler: (message: NodeMessage) => void): Promise<void>;
+  /**
+   * Called with messages that reached no subscriber (their node is dead or gone), so
+   * their frames can be handed over instead of lost. Adapters that cannot tell never call it.
+   */
+  onUndelivered(handler: (node: NodeId, message: NodeMessage) => void): void {
+    void handler;
+  }
 }

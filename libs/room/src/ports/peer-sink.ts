@@ -5,4 +5,6 @@
 export interface PeerSink {
   /** Sends one serialized server frame. */
   send(frame: string): void;
+  /** The peer resumed on another socket: this one must end without a departure. */
+  superseded?(): void;
 }

@@ -8,6 +8,8 @@ export type JoinRoomResult =
 export interface LeaveRoomResult {
   /** False when the peer was already gone (e.g. reaped after its node was declared dead). */
   readonly removed: boolean;
+  /** The seat belongs to a newer connection of the peer (it resumed): nothing was removed. */
+  readonly superseded?: boolean;
   readonly remaining: RoomMember[];
 }
 
@@ -22,10 +24,16 @@ export interface ReapedMember {
  * a room and on which node. Every operation is atomic across all nodes.
  */
 export abstract class RoomDirectory {
-  /** Adds `member` unless the room already holds `capacity` peers; returns the others. */
-  abstract join(room: RoomId, member: RoomMember, capacity: number): Promise<JoinRoomResult>;
-  /** Removes a peer hosted by `node` and returns who remains, to tell them. */
-  abstract leave(room: RoomId, peerId: PeerId, node: NodeId): Promise<LeaveRoomResult>;
+  /**
+   * Adds `member` unless the room already holds `capacity` peers; returns the others.
+   * With `resumeTokenHash`, the peer can later resume with that token (ResumeDirectory).
+   */
+  abstract join(room: RoomId, member: RoomMember, capacity: number, resumeTokenHash?: string): Promise<JoinRoomResult>;
+  /**
+   * Removes a peer hosted by `node` and returns who remains, to tell them; with
+   * `resumeTokenHash`, only if that connection still holds the seat. Its resume state goes too.
+   */
+  abstract leave(room: RoomId, peerId: PeerId, node: NodeId, resumeTokenHash?: string): Promise<LeaveRoomResult>;
   /** One member, or null: the fallback when a node's cached view misses a peer. */
   abstract member(room: RoomId, peerId: PeerId): Promise<RoomMember | null>;
   /** Removes every member hosted by a dead node; only one caller gets each member back. */

@@ -13,12 +13,26 @@ export interface DeliveryObserver {
 }
 
 /**
+ * Takes the frames this node cannot hand to a socket: for a held peer, a peer that
+ * resumed elsewhere, or one on a node that did not receive its publish (see HandOverRelay).
+ */
+export type UndeliverableHandler = (
+  room: RoomId,
+  peerId: PeerId,
+  frame: string,
+  type: string,
+  from: PeerId | undefined,
+  unreachable: NodeId | null,
+) => void;
+
+/**
  * This node's rooms: who is in them (all nodes), which peers are local, and
  * delivery of frames to peers wherever they are. Local peers take the fast
  * path; remote ones cost one bus publish per node. Pure: no sockets, no Redis.
  */
 export class RoomHub {
   private readonly rooms = new Map<RoomId, LocalRoom>();
+  private undeliverable: UndeliverableHandler = () => undefined;
 
   constructor(
     private readonly node: NodeId,
@@ -29,6 +43,63 @@ export class RoomHub {
 
   get roomCount(): number {
     return this.rooms.size;
+  }
+
+  /** Where frames go that no local socket can take (set once, at start). */
+  onUndeliverable(handler: UndeliverableHandler): void {
+    this.undeliverable = handler;
+  }
+
+  /**
+   * Reserves the slot of a peer resuming on this node. A socket of the same peer
+   * still attached here (the peer reconnected before its old socket was found dead)
+   * is superseded: it must not speak for the peer any more.
+   */
+  beginResume(room: RoomId, peerId: PeerId): void {
+    this.rooms.get(room)?.slots.get(peerId)?.sink?.superseded?.();
+    this.beginJoin(room, peerId);
+  }
+
+  /**
+   * A resume succeeded: learn the members, send the new `welcome`, the frames
+   * buffered while the peer was away, then what queued during the resume; the
+   * others see no `peer-joined` (PROTOCOL section 1). Nodes hosting the others,
+   * and the node that hosted the peer before, learn its new node.
+   */
+  completeResume(self: RoomMember, room: RoomId, others: RoomMember[], sink: PeerSink, welcome: string, buffered: readonly string[], previousNode: NodeId): void {
+    const localRoom = this.rooms.get(room);
+    const slot = localRoom?.slots.get(self.peerId);
+    if (!localRoom || !slot) throw new Error(`no pending resume for ${self.peerId}`);
+    for (const member of others) {
+      if (!localRoom.departedWhilePending.has(member.peerId)) localRoom.members.set(member.peerId, member);
+    }
+    localRoom.members.set(self.peerId, self);
+    const queued = slot.queue ?? [];
+    slot.queue = null;
+    slot.sink = sink;
+    if (!localRoom.hasPendingJoin) localRoom.departedWhilePending.clear();
+    sink.send(welcome);
+    for (const frame of buffered) sink.send(frame);
+    for (const frame of queued) sink.send(frame);
+    const nodes = new Set(others.map((member) => member.node));
+    nodes.add(previousNode);
+    nodes.delete(this.node);
+    const sentAt = this.now();
+    // no frame for anyone: the receivers only update the member's node in their view
+    for (const node of nodes) this.bus.publish(node, { room, to: [], frame: '', type: 'peer-moved', sentAt, joined: self });
+  }
+
+  /** A frame for a local peer, without the hand-over fallback; false if it has no slot here. */
+  deliverHere(room: RoomId, peerId: PeerId, frame: string, type: string, from: PeerId | undefined): boolean {
+    const localRoom = this.rooms.get(room);
+    if (!localRoom?.deliverTo(peerId, frame)) return false;
+    this.observer.delivered(room, peerId, type, from);
+    return true;
+  }
+
+  /** A publish reached no subscriber: the receiving node is dead or gone, so its peers' frames are handed over. */
+  undelivered(node: NodeId, message: NodeMessage): void {
+    for (const peerId of message.to) this.undeliverable(message.room, peerId, message.frame, message.type, message.from, node);
   }
 
   /** Reserves a local slot before admission so frames racing the join are queued, not lost. */
@@ -138,9 +209,24 @@ export class RoomHub {
   /** A message from another node: apply the membership change, then hand the frame to local peers. */
   receive(message: NodeMessage): void {
     const localRoom = this.rooms.get(message.room);
-    if (!localRoom) return;
+    if (!localRoom) {
+      // a peer that was here resumed elsewhere, or left: the hand-over finds out which
+      for (const peerId of message.to) this.undeliverable(message.room, peerId, message.frame, message.type, message.from, null);
+      return;
+    }
     if (message.joined && !localRoom.departedWhilePending.has(message.joined.peerId)) {
-      localRoom.members.set(message.joined.peerId, message.joined);
+      const joined = message.joined;
+      const slot = localRoom.slots.get(joined.peerId);
+      if (joined.node !== this.node && slot && slot.queue === null) {
+        // it resumed on another node: its old socket here, if any, no longer speaks for it
+        slot.sink?.superseded?.();
+        localRoom.slots.delete(joined.peerId);
+        if (localRoom.slots.size === 0) {
+          this.rooms.delete(message.room);
+          return;
+        }
+      }
+      localRoom.members.set(joined.peerId, joined);
     }
     if (message.left) {
       localRoom.members.delete(message.left);
@@ -162,6 +248,7 @@ export class RoomHub {
     // the membership check is what keeps a frame inside its room, even if a
     // remote node addressed a peer of another room
     if (localRoom.deliverTo(peerId, frame)) this.observer.delivered(room, peerId, type, from);
+    else this.undeliverable(room, peerId, frame, type, from, null);
   }
 
   private dropSlot(room: RoomId, peerId: PeerId): void {

@@ -113,6 +113,14 @@ describe(parseClientMessage.name, () => {
       expect(error.message).toContain('"id"');
     });
 
+    it('echoes an id at the length limit counted in characters, astral ones included', () => {
+      // 128 characters but 250 UTF-16 units: the schema accepts it, so an error must echo it
+      const id = 'id-' + '\u{1F600}'.repeat(LIMITS.messageIdMaxLength - 3);
+
+      expect(accepted(parse({ type: 'bye', id }))['id']).toBe(id);
+      expect(rejection(parse({ type: 'offer', id })).ref).toBe(id);
+    });
+
     it('accepts an id at the length limit and keeps it on the message', () => {
       const id = 'i'.repeat(LIMITS.messageIdMaxLength);
 

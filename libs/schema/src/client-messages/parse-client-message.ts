@@ -1,4 +1,4 @@
-import { validateSync } from 'class-validator';
+import { maxLength, validateSync } from 'class-validator';
 import { LIMITS } from '../limits';
 import { copyFields, isPlainObject, validatedFields } from '../validation/copy-fields';
 import { describeValidationError } from '../validation/describe-validation-error';
@@ -36,7 +36,9 @@ export function parseClientMessage(raw: string): ParseClientMessageResult {
     return reject('frame is not valid JSON');
   }
   if (!isPlainObject(data)) return reject('frame must be a JSON object');
-  const ref = typeof data['id'] === 'string' && data['id'].length <= LIMITS.messageIdMaxLength ? data['id'] : undefined;
+  // the id's own check counts characters (a surrogate pair is one), not UTF-16 units: an id
+  // the schema accepts is always echoed
+  const ref = typeof data['id'] === 'string' && maxLength(data['id'], LIMITS.messageIdMaxLength) ? data['id'] : undefined;
   const type = data['type'];
   if (typeof type !== 'string') return reject('field "type" must be a string', ref);
   if (!Object.prototype.hasOwnProperty.call(CLIENT_MESSAGE_CLASSES, type)) {

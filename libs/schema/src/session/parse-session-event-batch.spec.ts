@@ -22,7 +22,7 @@ describe(parseSessionEventBatch.name, () => {
     const result = accepted(parseSessionEventBatch(JSON.stringify(valid)));
 
     expect(result.events).toEqual(valid);
-    expect(result.indexes).toEqual([0, 1, 2, 3, 4]);
+    expect(result.indexes).toEqual(valid.map((_, i) => i));
     expect(result.rejected).toEqual([]);
   });
 

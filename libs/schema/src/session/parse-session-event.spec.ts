@@ -253,7 +253,7 @@ describe(parseSessionEvent.name, () => {
     });
 
     it('knows exactly the event kinds the gateway writes', () => {
-      expect([...SESSION_EVENT_KINDS].sort()).toEqual(['peer-joined', 'peer-left', 'signal', 'state', 'stats']);
+      expect([...SESSION_EVENT_KINDS].sort()).toEqual(['peer-joined', 'peer-left', 'peer-resumed', 'signal', 'state', 'stats']);
     });
   });
 

@@ -23,6 +23,15 @@ export const VALID_SESSION_EVENTS: Record<SessionEventKind, Record<string, unkno
     peer: '6f1c1c1e-1b7e-4c39-9a53-2b1f0c6a8e10',
     reason: 'node-lost',
   },
+  'peer-resumed': {
+    kind: 'peer-resumed',
+    t: 1_700_000_000_001,
+    room: 'room-1',
+    node: 'gw-2',
+    peer: '6f1c1c1e-1b7e-4c39-9a53-2b1f0c6a8e10',
+    previousNode: 'gw-1',
+    remoteAddr: '192.0.2.7:50001',
+  },
   signal: {
     kind: 'signal',
     t: 1_700_000_000_002,

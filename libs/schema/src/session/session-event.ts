@@ -1,5 +1,6 @@
 import { PeerJoinedEvent } from './session-events/peer-joined.event';
 import { PeerLeftEvent } from './session-events/peer-left.event';
+import { PeerResumedEvent } from './session-events/peer-resumed.event';
 import { SignalRelayedEvent } from './session-events/signal-relayed.event';
 import { StateReportedEvent } from './session-events/state-reported.event';
 import { StatsReportedEvent } from './session-events/stats-reported.event';
@@ -7,6 +8,7 @@ import { StatsReportedEvent } from './session-events/stats-reported.event';
 export * from './session-events/session-event-base';
 export * from './session-events/peer-joined.event';
 export * from './session-events/peer-left.event';
+export * from './session-events/peer-resumed.event';
 export * from './session-events/signal-relayed.event';
 export * from './session-events/state-reported.event';
 export * from './session-events/stats-reported.event';
@@ -20,6 +22,7 @@ export * from './session-events/stats-reported.event';
 export type SessionEvent =
   | PeerJoinedEvent
   | PeerLeftEvent
+  | PeerResumedEvent
   | SignalRelayedEvent
   | StateReportedEvent
   | StatsReportedEvent;
@@ -29,6 +32,7 @@ export type SessionEventKind = SessionEvent['kind'];
 export const SESSION_EVENT_CLASSES = {
   'peer-joined': PeerJoinedEvent,
   'peer-left': PeerLeftEvent,
+  'peer-resumed': PeerResumedEvent,
   signal: SignalRelayedEvent,
   state: StateReportedEvent,
   stats: StatsReportedEvent,

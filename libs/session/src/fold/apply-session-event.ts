@@ -1,5 +1,6 @@
-import type { PeerId, SignalRelayedEvent, StateReportedEvent, StatsReportedEvent } from '@sg/schema';
+import type { PeerId, PeerLeftReason, SignalRelayedEvent, StateReportedEvent, StatsReportedEvent } from '@sg/schema';
 import { candidateMarkers, classifyCandidate } from './classify-candidate';
+import { cloneSessionFold } from './clone-session-fold';
 import type { SessionFoldEvent } from './session-fold-event';
 import type { FailureReport, SessionFold, Side, SideFold, TimelineEntry } from './session-fold';
 import { TIMELINE_MAX_EVENTS } from './session-rules';
@@ -20,11 +21,14 @@ const CANDIDATE_PAIRS_KEPT = 16;
 export function applySessionEvent(session: SessionFold | null, event: SessionFoldEvent): SessionFold | null {
   if (event.kind === 'clock') return session && event.t > session.clock ? { ...session, clock: event.t } : session;
   if (event.kind === 'profile') return session && withProfile(session, event.peer, event.profile);
+  if (event.kind === 'departed') return session && withDeparture(session, event.peer, event.t, event.reason);
   if (session && session.position !== null && compareStreamPositions(event.position, session.position) <= 0) return session;
+  if (session && event.origin && (session.seen?.[event.origin.writer] ?? 0) >= event.origin.seq) return session;
   const base = session ?? startSession(event);
   if (!base) return null;
-  const next = structuredClone(base);
+  const next = cloneSessionFold(base);
   next.position = event.position;
+  if (event.origin) next.seen = { ...next.seen, [event.origin.writer]: event.origin.seq };
   next.clock = Math.max(next.clock, event.t);
   next.lastEventAt = Math.max(next.lastEventAt, event.t);
   next.firstAt = Math.min(next.firstAt, event.t);
@@ -42,6 +46,13 @@ export function applySessionEvent(session: SessionFold | null, event: SessionFol
       const side = sideOf(next, event.peer);
       if (side && !next[side].left) next[side].left = { t: event.t, reason: event.reason };
       addToTimeline(next, { t: event.t, type: 'peer-left', by: side ?? 'server', detail: event.reason });
+      break;
+    }
+    case 'peer-resumed': {
+      // the side came back on a new socket (maybe another node): the session goes on
+      const side = sideOf(next, event.peer);
+      if (side) next[side].node = event.node;
+      addToTimeline(next, { t: event.t, type: 'peer-resumed', by: side ?? 'server', detail: `${event.previousNode} -> ${event.node}` });
       break;
     }
   }
@@ -99,9 +110,26 @@ function withProfile(session: SessionFold, peer: PeerId, profile: { user: string
   return { ...session, [side]: { ...current, user: profile.user, remoteAddr: profile.remoteAddr, userAgent: profile.userAgent, node: profile.node } };
 }
 
+function withDeparture(session: SessionFold, peer: PeerId, t: number, reason: PeerLeftReason): SessionFold {
+  const side = sideOf(session, peer);
+  if (!side || session[side].left) return session;
+  const next = cloneSessionFold(session);
+  next[side].left = { t, reason };
+  next.clock = Math.max(next.clock, t);
+  next.lastEventAt = Math.max(next.lastEventAt, t);
+  addToTimeline(next, { t, type: 'peer-left', by: side, detail: reason });
+  return next;
+}
+
 function applySignal(session: SessionFold, event: SignalRelayedEvent): void {
-  const by = sideOf(session, event.from);
+  let by = sideOf(session, event.from);
   if (!by) return;
+  if (event.signal === 'offer' && by === 'b' && (session.offerAt === null || event.t < session.offerAt)) {
+    // A is the peer that sent the first offer; a report its node flushed before the offer
+    // (a browser reports have-local-offer before sending it) may have started the session the other way round
+    swapSides(session);
+    by = 'a';
+  }
   noteNode(session, by, event);
   count(session, event.signal);
   let detail: string | undefined;
@@ -129,7 +157,10 @@ function applyState(session: SessionFold, event: StateReportedEvent): void {
   noteNode(session, by, event);
   count(session, 'state');
   const { connectionState, iceConnectionState } = event;
-  if (connectionState === 'connected' || iceConnectionState === 'connected' || iceConnectionState === 'completed') {
+  // connectionState covers ICE and DTLS, so it decides when reported: werift, for one, reports
+  // ICE `completed` once gathering ends, while its connection is still `new`
+  const up = connectionState !== undefined ? connectionState === 'connected' : iceConnectionState === 'connected' || iceConnectionState === 'completed';
+  if (up) {
     session.connectedAt = session.connectedAt === null ? event.t : Math.min(session.connectedAt, event.t);
     session.lastConnectedAt = Math.max(session.lastConnectedAt ?? event.t, event.t);
     setLink(session, event.t, 'up');
@@ -171,6 +202,14 @@ function applyStats(session: SessionFold, event: StatsReportedEvent): void {
     addUnique(session.candidatePairs, `${local}/${localProtocol} -> ${remote}/${protocol}`);
   }
   addToTimeline(session, { t: event.t, type: 'stats', by, detail: describeStats(event) });
+}
+
+/** Exchanges sides A and B in place, with every record of who did what. */
+function swapSides(session: SessionFold): void {
+  const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
+  [session.a, session.b] = [session.b, session.a];
+  session.timeline = session.timeline.map((entry) => (entry.by === 'server' ? entry : { ...entry, by: other(entry.by as Side) }));
+  session.failures = session.failures.map((failure) => ({ ...failure, by: other(failure.by) }));
 }
 
 export function sideOf(session: SessionFold, peer: PeerId): Side | null {

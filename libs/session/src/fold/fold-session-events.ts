@@ -1,7 +1,7 @@
-import type { PeerId, RoomId, SessionEvent, SessionId } from '@sg/schema';
+import type { PeerId, PeerLeftReason, RoomId, SessionEvent, SessionId } from '@sg/schema';
 import { applySessionEvent } from './apply-session-event';
 import type { SessionFold } from './session-fold';
-import type { PeerProfile, SessionFoldEvent, StreamPosition } from './session-fold-event';
+import type { EventOrigin, PeerProfile, SessionFoldEvent, StreamPosition } from './session-fold-event';
 import { sessionIdFor } from './session-id';
 
 /** What the indexer remembers about a peer between batches: its admission and who it negotiated with. */
@@ -10,11 +10,14 @@ export interface PeerRecord {
   partners: PeerId[];
   /** The peer has left: its record is only kept a while for late events. */
   left: boolean;
+  /** When and why it left, for a session whose first event is read after the departure. */
+  departure?: { t: number; reason: PeerLeftReason };
 }
 
 export interface PositionedSessionEvent {
   position: StreamPosition;
   event: SessionEvent;
+  origin?: EventOrigin;
 }
 
 /** `room` + `peer`: peer ids are unique, but a record is only ever looked up within its room. */
@@ -95,7 +98,7 @@ export function foldSessionEvents(
   };
   const partnersOf = (room: RoomId, peer: PeerId) => recordOf(room, peer).partners;
 
-  for (const { position, event } of batch) {
+  for (const { position, event, origin } of batch) {
     if (event.kind === 'peer-joined') {
       const record = recordOf(event.room, event.peer);
       const profile: PeerProfile = { user: event.user, remoteAddr: event.remoteAddr, userAgent: event.userAgent, node: event.node };
@@ -109,7 +112,7 @@ export function foldSessionEvents(
       continue;
     }
     const [author, addressee] = pairOf(event);
-    const positioned = { ...event, position } as SessionFoldEvent;
+    const positioned = { ...event, position, ...(origin && { origin }) } as SessionFoldEvent;
     if (addressee) {
       const id = sessionIdFor(event.room, author, addressee);
       const existed = sessions.has(id);
@@ -121,18 +124,21 @@ export function foldSessionEvents(
       linkPartners(recordOf(event.room, author), addressee, () => outcome.peers.add(peerKey(event.room, author)));
       linkPartners(recordOf(event.room, addressee), author, () => outcome.peers.add(peerKey(event.room, addressee)));
       if (!existed) {
-        // a new session learns what is already known of both sides
+        // a new session learns what is already known of both sides, their departures
+        // included: the other node may have flushed a peer-left before this signal
         for (const peer of [author, addressee]) {
-          const profile = recordOf(event.room, peer).profile;
+          const { profile, departure } = recordOf(event.room, peer);
           if (profile) apply(id, { kind: 'profile', peer, profile });
+          if (departure) apply(id, { kind: 'departed', peer, ...departure });
         }
       }
       continue;
     }
     if (event.kind === 'peer-left') {
       const record = recordOf(event.room, author);
-      if (!record.left) {
+      if (!record.left || !record.departure) {
         record.left = true;
+        record.departure = { t: event.t, reason: event.reason };
         outcome.peers.add(peerKey(event.room, author));
       }
     }
@@ -157,6 +163,7 @@ function pairOf(event: SessionEvent): [PeerId, PeerId | null] {
       return [event.peer, event.to !== undefined && event.to !== event.peer ? event.to : null];
     case 'peer-joined':
     case 'peer-left':
+    case 'peer-resumed':
       return [event.peer, null];
   }
 }

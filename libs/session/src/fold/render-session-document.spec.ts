@@ -119,6 +119,14 @@ describe('session documents (PROTOCOL section 2)', () => {
     expect(documentOf(s.events)).toMatchObject({ connection_state: 'disconnected', ended_at: null });
   });
 
+  it('connectionState decides when reported; ICE connected or completed alone counts without it', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).signal('answer', B, A, 1_200);
+    s.state(A, 1_300, { connectionState: 'new', iceConnectionState: 'completed' });
+    expect(documentOf(s.events)).toMatchObject({ connection_state: 'connecting', time_to_connected_ms: null });
+    s.state(B, 1_500, { iceConnectionState: 'completed' });
+    expect(documentOf(s.events)).toMatchObject({ connection_state: 'connected', time_to_connected_ms: 500 });
+  });
+
   it('no answer within NEGOTIATION_TIMEOUT_MS: failed / no-answer, ended at the deadline', () => {
     const events = new Script().connected().events.slice(0, 4); // joins, offer, candidate
     expect(documentOf(events, 29_999).connection_state).toBe('new');
@@ -179,6 +187,14 @@ describe('session documents (PROTOCOL section 2)', () => {
     expect(documentOf(s.events)).toMatchObject({ client_a_id: A, client_b_id: B, created_at: (T0 + 1_000) / 1000, time_to_answer_ms: 200 });
   });
 
+  it('a report the offerer sent before its offer (have-local-offer) does not make it side B', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).state(A, 900, { signalingState: 'have-local-offer' }).state(A, 950, { connectionState: 'failed' }).signal('offer', A, B, 1_000).signal('answer', B, A, 1_200);
+    const doc = documentOf(s.events);
+    expect(doc).toMatchObject({ client_a_id: A, client_b_id: B, client_a_user: 'user-peer-a', client_b_user: 'user-peer-b', created_at: (T0 + 1_000) / 1000, failure_reason: 'ice-failed' });
+    expect(doc.events.map((e) => `${e.type}/${e.by}`)).toEqual(['state/a', 'state/a', 'offer/a', 'answer/b']);
+    expect(doc.message_counts).toEqual({ state: 2, offer: 1, answer: 1 });
+  });
+
   it('a redelivered batch changes nothing', () => {
     const events = new Script().connected().stats(A, 3_000, { rttMs: 10 }).events;
     const sessions = new Map<SessionId, SessionFold>();
@@ -189,6 +205,26 @@ describe('session documents (PROTOCOL section 2)', () => {
     expect(sessions.get(SESSION)).toEqual(once);
     expect(outcome.sessions.size).toBe(0);
     expect(outcome.peers.size).toBe(0);
+  });
+
+  it('a second copy of an entry, at later positions, changes nothing; a retried batch that grew adds only its new events', () => {
+    const events = new Script().connected().stats(A, 3_000, { rttMs: 10 }).stats(A, 3_100, { rttMs: 11 }).events;
+    const numbered = events.map((e, i) => ({ ...e, origin: { writer: e.event.node === NODE_1 ? 'w1' : 'w2', seq: i + 1 } }));
+    const once = fold(numbered).sessions.get(SESSION);
+    // the copies were appended to the stream after the originals: later positions, same sequence numbers
+    const copies = numbered.map((e, i) => ({ ...e, position: `${T0 + 1_000 + i}-0/0` }));
+    const sessions = new Map<SessionId, SessionFold>();
+    const peers = new Map<PeerKey, PeerRecord>();
+    foldSessionEvents(numbered.slice(0, -2), peers, sessions);
+    foldSessionEvents(copies, peers, sessions);
+    const twice = sessions.get(SESSION) as SessionFold;
+    expect(renderSessionDocument(twice, RULES)).toEqual(renderSessionDocument(once as SessionFold, RULES));
+    expect(renderSessionDocument(twice, RULES).message_counts).toEqual({ offer: 1, answer: 1, candidate: 2, state: 2, stats: 2 });
+    // without sequence numbers the copies would count again: the check is what keeps them out
+    const unnumbered = new Map<SessionId, SessionFold>();
+    foldSessionEvents(events, new Map(), unnumbered);
+    foldSessionEvents(copies.map(({ position, event }) => ({ position, event })), new Map(), unnumbered);
+    expect(renderSessionDocument(unnumbered.get(SESSION) as SessionFold, RULES).message_counts['stats']).toBe(4);
   });
 
   it('a room-wide offer starts one session per receiver', () => {
@@ -214,6 +250,25 @@ describe('session documents (PROTOCOL section 2)', () => {
       const doc = renderSessionDocument(sessions.get(id) as SessionFold, RULES);
       expect(doc).toMatchObject({ signaling_state: 'have-local-offer', failure_reason: 'peer-left-before-connected' });
     }
+  });
+
+  it("a departure read before the offer it followed (the leaver's node flushed first) still ends the session, also across batches", () => {
+    const sameBatch = new Script().joined(A, 0).joined(B, 0).left(B, 1_200, 'disconnected').signal('offer', A, B, 1_000);
+    expect(documentOf(sameBatch.events)).toMatchObject({ connection_state: 'failed', failure_reason: 'peer-left-before-connected', failure_detail: 'B left (disconnected)', ended_at: (T0 + 1_200) / 1000 });
+
+    const sessions = new Map<SessionId, SessionFold>();
+    const peers = new Map<PeerKey, PeerRecord>();
+    foldSessionEvents(new Script().joined(A, 0).joined(B, 0).left(B, 1_200, 'node-lost').events, peers, sessions);
+    expect(sessions.size).toBe(0);
+    const later = new Script().signal('offer', A, B, 1_000).events.map((e) => ({ ...e, position: `${T0 + 100}-0/0` }));
+    foldSessionEvents(later, peers, sessions);
+    const doc = renderSessionDocument(sessions.get(SESSION) as SessionFold, RULES);
+    expect(doc).toMatchObject({ connection_state: 'failed', failure_reason: 'node-lost' });
+    expect(doc.events.map((e) => e.type)).toEqual(['offer', 'peer-left']);
+    // delivered again, the batch adds nothing
+    const once = structuredClone(sessions.get(SESSION));
+    foldSessionEvents(later, peers, sessions);
+    expect(sessions.get(SESSION)).toEqual(once);
   });
 
   it('a profile read after the session started is applied to it', () => {

@@ -45,6 +45,12 @@ export interface SessionFold {
   room: RoomId;
   /** The last stream position applied; anything at or before it is a redelivery. */
   position: StreamPosition | null;
+  /**
+   * Per writer (gateway sink), the highest sequence number applied: an event at or below
+   * it is a second copy (an entry written twice, at a later position). Absent in folds
+   * written before sinks numbered their events.
+   */
+  seen?: Record<string, number>;
   a: SideFold;
   b: SideFold;
   /** The earliest event seen, the creation time when no offer is known. */

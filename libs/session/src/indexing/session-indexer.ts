@@ -99,9 +99,12 @@ export class SessionIndexer {
         rejected += 1;
         await this.retrying('dead-letter', () => this.source.deadLetter(entry, bad.index, bad.raw, bad.error));
       }
+      // sequence numbers, like positions, count every event of the entry, rejected ones too
+      const seqs = entry.origin && entry.origin.seqs.length === parsed.events.length + parsed.rejected.length ? entry.origin.seqs : null;
       parsed.events.forEach((event, i) => {
         // positions count every event of the entry, rejected ones too, so a redelivery maps the same
-        batch.push({ position: streamPosition(entry.id, parsed.indexes[i]), event });
+        const position = streamPosition(entry.id, parsed.indexes[i]);
+        batch.push(seqs ? { position, event, origin: { writer: (entry.origin as { writer: string }).writer, seq: seqs[parsed.indexes[i]] } } : { position, event });
         shardOfRoom.set(event.room, entry.shard);
       });
     }

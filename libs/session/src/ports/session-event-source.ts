@@ -5,6 +5,12 @@ export interface SessionEventEntry {
   id: string;
   /** The batch as written (a JSON array of events), or null when the entry was trimmed away. */
   payload: string | null;
+  /**
+   * Who wrote the entry and the sequence number of each of its events (increasing per
+   * writer and shard, the same when a write is retried): a second copy of an entry, or a
+   * retried batch that grew, is recognised by them. Absent for entries written without.
+   */
+  origin?: { writer: string; seqs: number[] };
 }
 
 /**

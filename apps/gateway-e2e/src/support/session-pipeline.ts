@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import type { SessionDocument } from '@sg/schema';
+import { AppProcess, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { GatewayCluster, startGatewayCluster } from './gateway-cluster';
+
+export const ADMIN_API_KEY = 'test-admin-key-pipeline-0123456789';
+
+export interface SessionPipelineOptions {
+  readonly gateways: number;
+  /** Extra indexer variables, e.g. NEGOTIATION_TIMEOUT_MS. */
+  readonly indexerEnv?: Record<string, string>;
+  readonly gatewayEnv?: Record<string, string>;
+}
+
+/**
+ * The diagnostics pipeline as operators run it: gateway nodes, an indexer and
+ * admin-search on a private Redis (suites here kill processes, so they share no
+ * Redis with other files), indexer and admin-search on one SQLite file in a temp dir.
+ */
+export class SessionPipeline {
+  readonly indexers: AppProcess[] = [];
+
+  private constructor(
+    readonly redis: ThrowawayRedis,
+    readonly directory: string,
+    readonly cluster: GatewayCluster,
+    readonly adminSearch: AppProcess,
+    private readonly options: SessionPipelineOptions,
+  ) {}
+
+  static async start(options: SessionPipelineOptions): Promise<SessionPipeline> {
+    const redis = await startRedisServer();
+    const directory = mkdtempSync(join(tmpdir(), 'session-pipeline-'));
+    const sqlitePath = join(directory, 'sessions.db');
+    const [cluster, adminSearch] = await Promise.all([
+      startGatewayCluster(options.gateways, { REDIS_URL: redis.url, ...options.gatewayEnv }),
+      startApp('admin-search', { REDIS_URL: redis.url, ADMIN_API_KEY, SQLITE_PATH: sqlitePath }),
+    ]);
+    const pipeline = new SessionPipeline(redis, directory, cluster, adminSearch, options);
+    await pipeline.startIndexer();
+    return pipeline;
+  }
+
+  get sqlitePath(): string {
+    return join(this.directory, 'sessions.db');
+  }
+
+  /** Starts one more indexer process on the same Redis and SQLite file. */
+  async startIndexer(env: Record<string, string> = {}): Promise<AppProcess> {
+    const indexer = await startApp('indexer', {
+      REDIS_URL: this.redis.url,
+      SQLITE_PATH: this.sqlitePath,
+      NODE_ID: uniqueName('indexer'),
+      // a SIGKILLed indexer's shards move on after a second, not the default five
+      SHARD_LEASE_TTL_MS: '1000',
+      ...this.options.indexerEnv,
+      ...env,
+    });
+    this.indexers.push(indexer);
+    return indexer;
+  }
+
+  /** The documents of a room's sessions, as operators find them: admin-search's search API over the shared store. */
+  async sessionsOfRoom(room: string): Promise<SessionDocument[]> {
+    const response = await fetch(`${this.adminSearch.baseUrl}/api/sessions/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ filter: `room_id = "${room}"`, sort: ['created_at:asc'], limit: 10 }),
+    });
+    if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
+    return ((await response.json()) as { hits: SessionDocument[] }).hits;
+  }
+
+  /** One whole document through `GET /api/sessions/:id`. */
+  async session(id: string): Promise<SessionDocument> {
+    const response = await fetch(`${this.adminSearch.baseUrl}/api/sessions/${id}`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+    if (response.status !== 200) throw new Error(`GET /api/sessions/${id} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as SessionDocument;
+  }
+
+  /**
+   * Waits until a search finds exactly one session in the room and it satisfies `accept`;
+   * returns its whole document (GET /api/sessions/:id) and when the search first found it so.
+   */
+  async waitForSession(room: string, accept: (doc: SessionDocument) => boolean, timeoutMs = 10_000): Promise<{ doc: SessionDocument; seenAt: number }> {
+    const deadline = Date.now() + timeoutMs;
+    let last: SessionDocument[] = [];
+    for (;;) {
+      last = await this.sessionsOfRoom(room);
+      if (last.length === 1 && accept(last[0])) {
+        const seenAt = Date.now();
+        const doc = await this.session(last[0].session_id);
+        // the search hit is the document itself, unless a newer write landed in between
+        if (accept(doc)) return { doc, seenAt };
+      }
+      if (last.length > 1) throw new Error(`room ${room} has ${last.length} sessions: ${JSON.stringify(last).slice(0, 2_000)}`);
+      if (Date.now() > deadline) throw new Error(`session of room ${room} not as expected within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 3_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Waits until the indexer has read these peers' admissions (its peer records in Redis):
+   * a report a peer sends before its first offer joins the session only once the
+   * addressee's admission is known.
+   */
+  async waitForAdmissionsIndexed(room: string, peers: readonly string[], timeoutMs = 5_000): Promise<void> {
+    const redis = new Redis(this.redis.url);
+    try {
+      const deadline = Date.now() + timeoutMs;
+      while ((await redis.exists(...peers.map((peer) => `sg:indexer:peer:${room}/${peer}`))) < peers.length) {
+        if (Date.now() > deadline) throw new Error(`admissions of ${peers.join(', ')} not indexed within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await redis.quit();
+    }
+  }
+
+  async metrics(app: AppProcess): Promise<string> {
+    return (await fetch(`${app.baseUrl}/metrics`)).text();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.cluster.stop(), this.adminSearch.stop(), ...this.indexers.map((indexer) => indexer.stop())]);
+    await this.redis.stop();
+    rmSync(this.directory, { recursive: true, force: true });
+  }
+}
+
+/** The value of a metric sample (first series matching `labels`), or 0. */
+export function metricValue(text: string, name: string, labels = ''): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}` : ''}`) && !l.startsWith('#'));
+  if (!line) return 0;
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}

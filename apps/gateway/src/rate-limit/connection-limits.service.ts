@@ -1,0 +1,56 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { METRIC } from '@sg/metrics';
+import { ConnectionAttemptLimiter, rateLimitSubject } from '@sg/room';
+import { Counter } from 'prom-client';
+import type { WebSocket } from 'ws';
+import { GatewayConfig } from '../config/gateway-config';
+import { CLOSE_CODE } from '../signaling/close-codes';
+
+/**
+ * Limits on sockets (PROTOCOL section 1): the per-node cap (1013), connection
+ * attempts per address across all nodes (4429), and the count of peers closed
+ * for backpressure. Refusals follow the admission pattern: the upgrade is
+ * accepted, nothing is sent, and the socket is closed with the code.
+ */
+@Injectable()
+export class ConnectionLimitsService {
+  private readonly logger = new Logger(ConnectionLimitsService.name);
+  private countingShared = true;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly attempts: ConnectionAttemptLimiter,
+    @InjectMetric(METRIC.admissionsTotal) private readonly admissions: Counter<'result'>,
+    @InjectMetric(METRIC.backpressureClosesTotal) private readonly backpressure: Counter,
+  ) {}
+
+  /** MAX_CONNECTIONS: whether this node takes one more socket besides the `open` ones. */
+  hasRoomFor(open: number): boolean {
+    const max = this.config.limits.maxConnections;
+    return max === 0 || open < max;
+  }
+
+  refuseOverloaded(ws: WebSocket): void {
+    this.admissions.labels('overloaded').inc();
+    ws.close(CLOSE_CODE.tryAgainLater, 'overloaded');
+  }
+
+  /** Counts a connection attempt from `remoteAddr`; false after closing the socket with 4429. */
+  async admitAttempt(ws: WebSocket, remoteAddr: string): Promise<boolean> {
+    const { allowed, shared } = await this.attempts.attempt(rateLimitSubject(remoteAddr));
+    if (shared !== this.countingShared) {
+      this.countingShared = shared;
+      if (shared) this.logger.log('connection attempts are counted across nodes again');
+      else this.logger.warn('Redis unavailable: connection attempts are counted per node');
+    }
+    if (allowed) return true;
+    this.admissions.labels('rate-limited').inc();
+    ws.close(CLOSE_CODE.tooManyConnections, 'too many connection attempts');
+    return false;
+  }
+
+  backpressureClosed(): void {
+    this.backpressure.inc();
+  }
+}
