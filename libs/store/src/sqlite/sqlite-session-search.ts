@@ -45,7 +45,6 @@ function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSea
     return document === undefined ? [] : [JSON.parse(document) as SessionDocument];
   });
   const scalars = query.facets.filter((field) => SESSION_FILTERABLE_FIELDS[field] !== 'string-array');
-  const arrays = query.facets.filter((field) => SESSION_FILTERABLE_FIELDS[field] === 'string-array');
   // the scalar facets and the total come from one grouped pass over the matches
   const grouped = scalars.length > 0 ? scalarFacetCounts(db, scalars, where, params) : null;
   const total = grouped?.total ?? (db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number);
