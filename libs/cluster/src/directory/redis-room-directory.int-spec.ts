@@ -57,31 +57,4 @@ describe(RedisRoomDirectory.name, () => {
     expect(await directory.member(room, 'p1' as PeerId)).toEqual(member('p1'));
     expect(await directory.member(room, 'nobody' as PeerId)).toBeNull();
   });
-
-  it('reaps every member of a dead node across rooms, once, and leaves live nodes alone', async () => {
-    const other = 'room-2' as RoomId;
-    await directory.join(room, member('dead-1', 'dead'), 5);
-    await directory.join(room, member('live-1', 'live'), 5);
-    await directory.join(other, member('dead-2', 'dead'), 5);
-    await redis.hset(REDIS_KEYS.nodes, 'dead', '{}');
-    const reaped = await directory.reapNode('dead' as NodeId);
-    expect(reaped).toEqual(
-      expect.arrayContaining([
-        { room, peerId: 'dead-1', remaining: [member('live-1', 'live')] },
-        { room: other, peerId: 'dead-2', remaining: [] },
-      ]),
-    );
-    expect(reaped).toHaveLength(2);
-    expect(await directory.reapNode('dead' as NodeId)).toEqual([]);
-    expect(await redis.hexists(REDIS_KEYS.nodes, 'dead')).toBe(0);
-    expect(await redis.sismember(REDIS_KEYS.rooms, other)).toBe(0);
-    expect(await directory.listRooms()).toEqual([{ room, members: [member('live-1', 'live')] }]);
-  });
-
-  it('does not reap a node that is heartbeating again', async () => {
-    await directory.join(room, member('p1', 'back'), 5);
-    await redis.set(REDIS_KEYS.nodeAlive('back'), '1', 'PX', 5_000);
-    expect(await directory.reapNode('back' as NodeId)).toEqual([]);
-    expect(await directory.member(room, 'p1' as PeerId)).not.toBeNull();
-  });
 });

@@ -1,5 +1,5 @@
 import type { NodeId, PeerId, RoomId } from '@sg/schema';
-import { JoinRoomResult, LeaveRoomResult, ReapedMember, RoomDirectory, RoomMember } from '@sg/room';
+import { JoinRoomResult, LeaveRoomResult, RoomDirectory, RoomMember } from '@sg/room';
 import type Redis from 'ioredis';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
 import { MEMBER_ENTRY_SEPARATOR, REDIS_KEYS } from '../redis-keys';
@@ -53,23 +53,6 @@ export class RedisRoomDirectory extends RoomDirectory {
   async member(room: RoomId, peerId: PeerId): Promise<RoomMember | null> {
     const json = await this.redis.hget(REDIS_KEYS.room(room), peerId);
     return json ? (JSON.parse(json) as RoomMember) : null;
-  }
-
-  async reapNode(node: NodeId): Promise<ReapedMember[]> {
-    const reply = (await this.redis.sgReapNode(
-      REDIS_KEYS.nodes,
-      REDIS_KEYS.nodeAlive(node),
-      REDIS_KEYS.nodePeers(node),
-      REDIS_KEYS.rooms,
-      node,
-      REDIS_KEYS.roomPrefix,
-      MEMBER_ENTRY_SEPARATOR,
-    )) as Array<[string, string, string[]]>;
-    return reply.map(([room, peerId, remaining]) => ({
-      room: room as RoomId,
-      peerId: peerId as PeerId,
-      remaining: parseMembers(remaining),
-    }));
   }
 
   /** Every live room and its members, for the admin API. */

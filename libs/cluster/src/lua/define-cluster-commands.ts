@@ -3,7 +3,6 @@ import { DEAD_NODES_LUA } from './dead-nodes.lua';
 import { JOIN_ROOM_LUA } from './join-room.lua';
 import { LEAVE_ROOM_LUA } from './leave-room.lua';
 import { NODE_HEARTBEAT_LUA } from './node-heartbeat.lua';
-import { REAP_NODE_LUA } from './reap-node.lua';
 import { RELEASE_LEASE_LUA, RENEW_LEASE_LUA } from './renew-lease.lua';
 
 type Reply = unknown;
@@ -12,7 +11,6 @@ type Reply = unknown;
 export interface ClusterCommands {
   sgJoinRoom(roomKey: string, roomsKey: string, nodePeersKey: string, ...args: string[]): Promise<Reply>;
   sgLeaveRoom(roomKey: string, roomsKey: string, nodePeersKey: string, ...args: string[]): Promise<Reply>;
-  sgReapNode(nodesKey: string, aliveKey: string, nodePeersKey: string, roomsKey: string, ...args: string[]): Promise<Reply>;
   sgNodeHeartbeat(nodesKey: string, aliveKey: string, ...args: string[]): Promise<Reply>;
   sgDeadNodes(nodesKey: string, alivePrefix: string): Promise<Reply>;
   sgRenewLease(leaseKey: string, holder: string, ttlMs: string): Promise<Reply>;
@@ -27,7 +25,6 @@ export function defineClusterCommands(redis: Redis): ClusterRedis {
   if (typeof withCommands.sgJoinRoom === 'function') return withCommands;
   redis.defineCommand('sgJoinRoom', { numberOfKeys: 3, lua: JOIN_ROOM_LUA });
   redis.defineCommand('sgLeaveRoom', { numberOfKeys: 3, lua: LEAVE_ROOM_LUA });
-  redis.defineCommand('sgReapNode', { numberOfKeys: 4, lua: REAP_NODE_LUA });
   redis.defineCommand('sgNodeHeartbeat', { numberOfKeys: 2, lua: NODE_HEARTBEAT_LUA });
   redis.defineCommand('sgDeadNodes', { numberOfKeys: 1, lua: DEAD_NODES_LUA });
   redis.defineCommand('sgRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_LUA });

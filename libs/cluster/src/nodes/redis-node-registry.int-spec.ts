@@ -2,6 +2,7 @@ import type { NodeId } from '@sg/schema';
 import type { NodeStatus } from '@sg/room';
 import type Redis from 'ioredis';
 import { connectTestRedis } from '../testing/connect-test-redis';
+import { REDIS_KEYS } from '../redis-keys';
 import { RedisNodeRegistry } from './redis-node-registry';
 
 function status(node: string): NodeStatus {
@@ -31,7 +32,8 @@ describe(RedisNodeRegistry.name, () => {
 
   it('tells a node that was reaped while it paused, instead of quietly re-registering it', async () => {
     await registry.heartbeat(status('a'), 5_000, true);
-    await registry.deregister('a' as NodeId);
+    // what the dead-node hold does to a node that paused past its TTL
+    await redis.hdel(REDIS_KEYS.nodes, 'a');
     expect(await registry.heartbeat(status('a'), 5_000, false)).toBe('reaped');
     expect(await registry.liveNodes()).toEqual([]);
     expect(await registry.heartbeat(status('a'), 5_000, true)).toBe('alive');

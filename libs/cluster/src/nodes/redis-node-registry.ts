@@ -38,8 +38,4 @@ export class RedisNodeRegistry extends NodeRegistry {
     const alive = (await pipeline.exec()) ?? [];
     return ids.filter((_, i) => alive[i]?.[1] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
   }
-
-  async deregister(node: NodeId): Promise<void> {
-    await this.redis.multi().hdel(REDIS_KEYS.nodes, node).del(REDIS_KEYS.nodeAlive(node)).exec();
-  }
 }

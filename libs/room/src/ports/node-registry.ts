@@ -12,6 +12,4 @@ export abstract class NodeRegistry {
   abstract deadNodes(): Promise<NodeId[]>;
   /** Live nodes and their last reported status. */
   abstract liveNodes(): Promise<NodeStatus[]>;
-  /** Takes this node out of the registry on a clean shutdown. */
-  abstract deregister(node: NodeId): Promise<void>;
 }

@@ -13,12 +13,6 @@ export interface LeaveRoomResult {
   readonly remaining: RoomMember[];
 }
 
-export interface ReapedMember {
-  readonly room: RoomId;
-  readonly peerId: PeerId;
-  readonly remaining: RoomMember[];
-}
-
 /**
  * The cluster-wide membership of rooms: the one source of truth for who is in
  * a room and on which node. Every operation is atomic across all nodes.
@@ -36,6 +30,4 @@ export abstract class RoomDirectory {
   abstract leave(room: RoomId, peerId: PeerId, node: NodeId, resumeTokenHash?: string): Promise<LeaveRoomResult>;
   /** One member, or null: the fallback when a node's cached view misses a peer. */
   abstract member(room: RoomId, peerId: PeerId): Promise<RoomMember | null>;
-  /** Removes every member hosted by a dead node; only one caller gets each member back. */
-  abstract reapNode(node: NodeId): Promise<ReapedMember[]>;
 }
