@@ -1,23 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { indexerMetricProviders, PlatformMetricsModule } from '@sg/metrics';
-import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule } from '@sg/platform';
+import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, SessionStoreModule, sessionStoreReadiness } from '@sg/platform';
 import { SessionStore } from '@sg/session';
 import { IndexerConfig } from './config/indexer-config';
 import { sessionIndexingProviders } from './indexing/session-indexing.providers';
 import { SessionIndexingService } from './indexing/session-indexing.service';
 import { SessionRetentionService } from './retention/session-retention.service';
 
-/** The session store, the indexing loop and retention, shared with the health module. */
+/** The indexing loop and retention, on the configured session store. */
 @Module({})
 class SessionIndexingModule {
-  static forRoot(config: IndexerConfig): DynamicModule {
+  static forRoot(config: IndexerConfig, store: DynamicModule): DynamicModule {
     return {
       module: SessionIndexingModule,
-      imports: [TerminusModule],
+      imports: [store],
       providers: [{ provide: IndexerConfig, useValue: config }, ...indexerMetricProviders, ...sessionIndexingProviders, SessionIndexingService, SessionRetentionService],
-      exports: [SessionStore, TerminusModule],
     };
   }
 }
@@ -26,7 +25,7 @@ class SessionIndexingModule {
 @Module({})
 export class IndexerModule {
   static forRoot(config: IndexerConfig): DynamicModule {
-    const indexing = SessionIndexingModule.forRoot(config);
+    const store = SessionStoreModule.forRoot(config.store);
     return {
       module: IndexerModule,
       imports: [
@@ -34,21 +33,12 @@ export class IndexerModule {
         PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'indexer', nodeId: config.nodeId }),
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'indexer' }),
         PlatformMetricsModule.forRoot('indexer'),
-        indexing,
+        store,
+        SessionIndexingModule.forRoot(config, store),
         PlatformHealthModule.forRoot({
-          imports: [indexing],
+          imports: [store],
           inject: [SessionStore, HealthIndicatorService],
-          readinessChecks: (store: SessionStore, indicators: HealthIndicatorService) => [
-            async () => {
-              const indicator = indicators.check('store');
-              try {
-                await store.check();
-                return indicator.up({ kind: config.store.kind });
-              } catch (error) {
-                return indicator.down({ kind: config.store.kind, message: error instanceof Error ? error.message : 'unavailable' });
-              }
-            },
-          ],
+          readinessChecks: (sessions: SessionStore, indicators: HealthIndicatorService) => sessionStoreReadiness(sessions, indicators, config.store.kind),
         }),
       ],
       providers: [{ provide: IndexerConfig, useValue: config }],

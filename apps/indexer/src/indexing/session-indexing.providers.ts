@@ -2,7 +2,6 @@ import { Provider } from '@nestjs/common';
 import { RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { PeerRecordStore, SessionDeadlines, SessionEventSource, SessionIndexer, SessionStore } from '@sg/session';
-import { createSessionStore } from '@sg/store';
 import type Redis from 'ioredis';
 import { IndexerConfig } from '../config/indexer-config';
 import { IndexerMetrics } from './indexer-metrics';
@@ -10,7 +9,6 @@ import { IndexerMetrics } from './indexer-metrics';
 /** The one factory that binds the indexer's ports to Redis and the configured store. */
 export const sessionIndexingProviders: Provider[] = [
   IndexerMetrics,
-  { provide: SessionStore, inject: [IndexerConfig], useFactory: (config: IndexerConfig) => createSessionStore(config.store) },
   {
     provide: SessionEventSource,
     inject: [REDIS_COMMANDS, IndexerConfig],

@@ -1,11 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { RedisStreamSessionEventSource } from '@sg/cluster';
-import { SessionEventSource, SessionIndexer, SessionStore } from '@sg/session';
+import { SessionEventSource, SessionIndexer } from '@sg/session';
 import { IndexerMetrics } from './indexer-metrics';
 
 /** Runs the indexing loop for the app's lifetime and hands shards over on shutdown. */
 @Injectable()
-export class SessionIndexingService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionIndexingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionIndexingService.name);
   private running: Promise<void> | null = null;
   private gauges: NodeJS.Timeout | null = null;
@@ -13,7 +13,6 @@ export class SessionIndexingService implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly indexer: SessionIndexer,
     private readonly source: SessionEventSource,
-    private readonly store: SessionStore,
     private readonly metrics: IndexerMetrics,
   ) {}
 
@@ -23,13 +22,13 @@ export class SessionIndexingService implements OnApplicationBootstrap, OnApplica
     this.gauges.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any connection closes: the store (SessionStoreModule) and Redis close after this. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.gauges) clearInterval(this.gauges);
     this.indexer.stop();
     // the batch under way is written and acknowledged before the shards are released
     await this.running;
     await this.source.close().catch((error: unknown) => this.logger.warn(`could not release shards: ${String(error)}`));
-    await this.store.close();
   }
 
   private async updateGauges(): Promise<void> {

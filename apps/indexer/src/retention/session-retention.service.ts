@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SessionStore } from '@sg/session';
 import { IndexerConfig } from '../config/indexer-config';
 import { IndexerMetrics } from '../indexing/indexer-metrics';
@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
  * Every indexer instance runs it; deleting is idempotent, so replicas only repeat work.
  */
 @Injectable()
-export class SessionRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionRetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionRetentionService.name);
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -28,7 +28,8 @@ export class SessionRetentionService implements OnApplicationBootstrap, OnApplic
     setTimeout(() => void this.sweep(), Math.min(10_000, this.config.retention.intervalMs)).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** A sweep under way finishes before the store closes (SessionStoreModule). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sweeping;
   }
