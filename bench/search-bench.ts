@@ -4,7 +4,7 @@
  * one after another. Targets (issue: admin search): a filtered, sorted search (state plus a
  * time range, `created_at:desc`, limit 20) p99 < 25 ms; a facet query < 100 ms.
  *
- *   npx tsx bench/search-bench.ts                 # 1,000,000 sessions, data kept in tmp/bench
+ *   npx tsx bench/search-bench.ts                 # 1,000,000 sessions, 200 queries a line, data kept in tmp/bench
  *   npx tsx bench/search-bench.ts --sessions=200000 --queries=300
  *   npx tsx bench/search-bench.ts --only=facets               # only the lines whose name has 'facets'
  *
@@ -18,7 +18,7 @@ import { SqliteSessionStore } from '@sg/store';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const SESSIONS = Number(args.get('sessions') ?? 1_000_000);
-const QUERIES = Number(args.get('queries') ?? 500);
+const QUERIES = Number(args.get('queries') ?? 200);
 /** Only the lines whose name contains this. */
 const ONLY = args.get('only');
 const DAYS = 7;

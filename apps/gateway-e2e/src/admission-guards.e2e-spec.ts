@@ -1,4 +1,4 @@
-import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName, within } from '@sg/testing';
 
 // Admission refusals that need their own node: origin checks, and Redis being away.
 describe('admission guards', () => {
@@ -68,8 +68,7 @@ describe('after Redis restarts empty', () => {
     await redis.stop();
     redis = await startRedisServer({ port: redis.port });
     // the node learns from its next heartbeat that the cluster no longer knows it
-    const closed = await Promise.race([alice.closed, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-    expect(closed).toMatchObject({ code: 1013 });
+    expect(await within(alice.closed, 10_000)).toMatchObject({ code: 1013 });
     let again: (SignalingClient & { welcome: Record<string, unknown> }) | null = null;
     for (let attempt = 0; attempt < 50 && !again; attempt++) {
       again = await SignalingClient.join(url).catch(() => null);

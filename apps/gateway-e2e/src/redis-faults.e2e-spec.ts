@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { SessionDocument, SessionEvent } from '@sg/schema';
-import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName, within } from '@sg/testing';
 
 // Redis faults (docs/operations.md "Faults"). Each suite has its own redis-server: it is
 // SIGKILLed and restarted on the same port, empty, as Redis without persistence comes back.
@@ -137,8 +137,8 @@ describe('when Redis goes away and comes back empty', () => {
     await until('readiness 200', async () => (await readiness(gateway)).status === 200);
 
     // Redis forgot this node's peers: they are closed with 1013 and join again
-    expect(await Promise.race([alice.closed, new Promise((r) => setTimeout(() => r(null), 10_000))])).toMatchObject({ code: 1013 });
-    expect(await Promise.race([bob.closed, new Promise((r) => setTimeout(() => r(null), 10_000))])).toMatchObject({ code: 1013 });
+    expect(await within(alice.closed, 10_000)).toMatchObject({ code: 1013 });
+    expect(await within(bob.closed, 10_000)).toMatchObject({ code: 1013 });
     const dave = await until('a join after the restart', () => SignalingClient.join(url(room)));
     const erin = await SignalingClient.join(url(room));
     clients.push(dave, erin);

@@ -5,3 +5,4 @@ export * from './app-process';
 export * from './signaling-client';
 export * from './unique-name';
 export * from './configuration-table';
+export * from './within';

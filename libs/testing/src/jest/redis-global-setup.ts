@@ -1,7 +1,6 @@
 import { startRedisServer, ThrowawayRedis } from '../redis-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __throwawayRedis: ThrowawayRedis | undefined;
 }
 
