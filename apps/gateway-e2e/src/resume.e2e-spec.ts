@@ -208,3 +208,49 @@ describe('resume after a node is killed', () => {
     expect(await alice.next('answer')).toEqual({ type: 'answer', sdp: 'v=0 answer', from: bob.peerId });
   });
 });
+
+// The resume buffer is bounded (RESUME_BUFFER_MAX_MESSAGES): the oldest signals are kept, in
+// order, and what did not fit is counted.
+describe('resume buffer bound', () => {
+  let cluster: GatewayCluster;
+
+  beforeAll(async () => {
+    cluster = await startGatewayCluster(2, { ...ENV, RESUME_BUFFER_MAX_MESSAGES: '2' });
+  });
+
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  async function droppedTotal(): Promise<number> {
+    let total = 0;
+    for (const node of cluster.nodes) {
+      const text = await (await fetch(`${node.baseUrl}/metrics`)).text();
+      const line = text.split('\n').find((candidate) => /^signaling_resume_buffer_dropped_total[{ ]/.test(candidate));
+      if (line === undefined) throw new Error(`no signaling_resume_buffer_dropped_total on ${node.baseUrl}`);
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  }
+
+  it('delivers the first signals that fit after a resume and counts the rest as dropped', async () => {
+    const room = uniqueName('bound');
+    const alice = await SignalingClient.join(cluster.wsUrl(0, `room=${room}`));
+    const bob = (await SignalingClient.join(cluster.wsUrl(1, `room=${room}`))) as Joined;
+    await alice.next('peer-joined');
+    const before = await droppedTotal();
+    bob.drop();
+    for (let i = 1; i <= 5; i++) alice.send({ type: 'offer', sdp: `v=0 offer ${i}`, to: bob.peerId });
+    alice.send({ type: 'ping', t: 1 });
+    await alice.next('pong');
+
+    const back = (await SignalingClient.join(cluster.wsUrl(1, `room=${room}&resume=${String(bob.welcome['resumeToken'])}`))) as Joined;
+    expect(back.peerId).toBe(bob.peerId);
+    expect(await back.next('offer')).toMatchObject({ sdp: 'v=0 offer 1', from: alice.peerId });
+    expect(await back.next('offer')).toMatchObject({ sdp: 'v=0 offer 2', from: alice.peerId });
+    await back.expectQuiet(500, 'offer');
+    expect((await droppedTotal()) - before).toBe(3);
+    alice.close();
+    back.close();
+  });
+});

@@ -52,4 +52,8 @@ export const gatewayMetricProviders = [
     help: 'Rate-limit batches Redis did not take: limits are per node until one succeeds.',
   }),
   makeCounterProvider({ name: METRIC.backpressureClosesTotal, help: 'Peers closed with 1013 because they did not read their socket.' }),
+  makeCounterProvider({
+    name: METRIC.resumeBufferDroppedTotal,
+    help: 'Signals for a peer away from its socket dropped because its resume buffer (RESUME_BUFFER_MAX_MESSAGES) was full.',
+  }),
 ];

@@ -17,6 +17,7 @@ export const METRIC = {
   rateLimitedTotal: 'signaling_rate_limited_total',
   rateLimitSyncFailuresTotal: 'signaling_rate_limit_sync_failures_total',
   backpressureClosesTotal: 'signaling_backpressure_closes_total',
+  resumeBufferDroppedTotal: 'signaling_resume_buffer_dropped_total',
   indexerEventsConsumedTotal: 'indexer_events_consumed_total',
   indexerBatchEntries: 'indexer_batch_entries',
   indexerStoreWriteSeconds: 'indexer_store_write_seconds',

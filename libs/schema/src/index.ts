@@ -6,6 +6,7 @@ export * from './client-messages/offer.message';
 export * from './client-messages/answer.message';
 export * from './client-messages/candidate.message';
 export * from './client-messages/state.message';
+export * from './client-messages/reports-connected';
 export * from './client-messages/stats-report';
 export * from './client-messages/stats.message';
 export * from './client-messages/ping.message';

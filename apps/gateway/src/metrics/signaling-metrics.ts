@@ -34,6 +34,7 @@ export class SignalingMetrics {
     @InjectMetric(METRIC.sessionEventWriteFailuresTotal) readonly sessionEventWriteFailures: Counter,
     @InjectMetric(METRIC.sessionEventsDroppedTotal) readonly sessionEventsDropped: Counter,
     @InjectMetric(METRIC.nodesReapedTotal) readonly nodesReaped: Counter,
+    @InjectMetric(METRIC.resumeBufferDroppedTotal) readonly resumeBufferDropped: Counter,
   ) {}
 
   /** Counts one frame; `type` is a protocol message type or `invalid`, never free text. */

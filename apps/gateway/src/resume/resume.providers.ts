@@ -4,6 +4,7 @@ import { REDIS_COMMANDS } from '@sg/platform';
 import { HandOverRelay, PeerBus, ResumeDirectory, RoomHub } from '@sg/room';
 import type Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway-config';
+import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { ResumeService } from './resume.service';
 
 const logger = new Logger('HandOver');
@@ -13,8 +14,8 @@ export const resumeProviders: Provider[] = [
   { provide: ResumeDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisResumeDirectory(redis) },
   {
     provide: HandOverRelay,
-    inject: [GatewayConfig, ResumeDirectory, PeerBus, RoomHub],
-    useFactory: (config: GatewayConfig, directory: ResumeDirectory, bus: PeerBus, hub: RoomHub) => {
+    inject: [GatewayConfig, ResumeDirectory, PeerBus, RoomHub, SignalingMetrics],
+    useFactory: (config: GatewayConfig, directory: ResumeDirectory, bus: PeerBus, hub: RoomHub, metrics: SignalingMetrics) => {
       const relay = new HandOverRelay(
         config.nodeId,
         directory,
@@ -27,7 +28,9 @@ export const resumeProviders: Provider[] = [
         {
           deliverLocal: (room, peerId, frame, type, from) => hub.deliverHere(room, peerId, frame, type, from),
           outcome: (kind) => {
-            if (kind === 'full') logger.debug('a lost peer’s resume buffer is full: dropped a signal for it');
+            if (kind !== 'full') return;
+            metrics.resumeBufferDropped.inc();
+            logger.debug('a lost peer’s resume buffer is full: dropped a signal for it');
           },
           failed: (error) => logger.warn(`could not hand over a frame for a peer away from its node: ${String(error)}`),
         },

@@ -5,6 +5,7 @@ import {
   parseClientMessage,
   PeerId,
   relayedFrame,
+  reportsConnected,
   SignalMessage,
   STATS_REPORT_KEYS,
   StateMessage,
@@ -139,11 +140,7 @@ export class SignalDispatcher {
     if (message.iceGatheringState !== undefined) event.iceGatheringState = message.iceGatheringState;
     if (message.reason !== undefined) event.reason = message.reason;
     this.events.record(event);
-    const connected =
-      message.connectionState === 'connected' ||
-      message.iceConnectionState === 'connected' ||
-      message.iceConnectionState === 'completed';
-    if (connected && event.to !== undefined) {
+    if (reportsConnected(message) && event.to !== undefined) {
       const seconds = this.negotiations.connected(peer.room, peer.peerId, event.to);
       if (seconds !== null) this.metrics.iceNegotiation.observe(seconds);
     }

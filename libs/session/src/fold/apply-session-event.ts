@@ -1,4 +1,4 @@
-import type { PeerId, PeerLeftReason, SignalRelayedEvent, StateReportedEvent, StatsReportedEvent } from '@sg/schema';
+import { reportsConnected, type PeerId, type PeerLeftReason, type SignalRelayedEvent, type StateReportedEvent, type StatsReportedEvent } from '@sg/schema';
 import { candidateMarkers, classifyCandidate } from './classify-candidate';
 import { cloneSessionFold } from './clone-session-fold';
 import type { SessionFoldEvent } from './session-fold-event';
@@ -157,10 +157,7 @@ function applyState(session: SessionFold, event: StateReportedEvent): void {
   noteNode(session, by, event);
   count(session, 'state');
   const { connectionState, iceConnectionState } = event;
-  // connectionState covers ICE and DTLS, so it decides when reported: werift, for one, reports
-  // ICE `completed` once gathering ends, while its connection is still `new`
-  const up = connectionState !== undefined ? connectionState === 'connected' : iceConnectionState === 'connected' || iceConnectionState === 'completed';
-  if (up) {
+  if (reportsConnected(event)) {
     session.connectedAt = session.connectedAt === null ? event.t : Math.min(session.connectedAt, event.t);
     session.lastConnectedAt = Math.max(session.lastConnectedAt ?? event.t, event.t);
     setLink(session, event.t, 'up');
