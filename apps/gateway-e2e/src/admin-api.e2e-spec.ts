@@ -44,11 +44,13 @@ describe('admin API: session search', () => {
     return (await response.json()) as SearchAnswer;
   };
 
-  async function sessionOf(room: string, state: string): Promise<SessionDocument> {
+  async function sessionOf(room: string, state: string, settled = false): Promise<SessionDocument> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const answer = (await (await get(`/api/sessions?room=${room}`)).json()) as SearchAnswer;
-      const hit = answer.hits?.find((doc) => doc.connection_state === state);
+      // settled: both sides' departures are in, so nothing changes the document any more
+      const left = (doc: SessionDocument, by: string) => doc.events.some((event) => event.type === 'peer-left' && event.by === by);
+      const hit = answer.hits?.find((doc) => doc.connection_state === state && (!settled || (left(doc, 'a') && left(doc, 'b'))));
       if (hit) return hit;
       if (Date.now() > deadline) throw new Error(`no ${state} session in ${room}: ${JSON.stringify(answer)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -99,6 +101,7 @@ describe('admin API: session search', () => {
 
     await Promise.all([sessionOf(rooms.noAnswer, 'failed'), sessionOf(rooms.closed, 'closed'), sessionOf(rooms.iceFailed, 'failed')]);
     for (const client of [alice, bob, dave, erin, frank]) client.close();
+    await Promise.all([sessionOf(rooms.noAnswer, 'failed', true), sessionOf(rooms.closed, 'closed', true), sessionOf(rooms.iceFailed, 'failed', true)]);
   }, 60_000);
 
   afterAll(async () => {
