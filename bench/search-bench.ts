@@ -182,6 +182,9 @@ async function main(): Promise<void> {
   await measure('reason = ice-failed, all time, created_at:desc', '', () => query({ filter: 'failure_reason = ice-failed' }), store);
   await measure('facets state + reason, 24 h range', '< 100', (next) => query({ filter: window(next, 24), facets: ['connection_state', 'failure_reason'] }), store);
   await measure('facets state + reason, all 7 days', '< 100', () => query({ facets: ['connection_state', 'failure_reason'] }), store);
+  // what the operator page asks for: its facets are state, reason and room
+  await measure('page: facets state + reason + room, 24 h range', '< 100', (next) => query({ filter: window(next, 24), facets: ['connection_state', 'failure_reason', 'room_id'] }), store);
+  await measure('page: facets state + reason + room, all 7 days', '', () => query({ facets: ['connection_state', 'failure_reason', 'room_id'] }), store);
   await measure('room = x (one room), created_at:desc', '', (next) => query({ filter: `room_id = room-${Math.floor(next() * 50_000)}` }), store);
   await measure('user on either side', '', (next) => query({ filter: `client_a_user = "user-${Math.floor(next() * 20_000)}@example.com" OR client_b_user = "user-${Math.floor(next() * 20_000)}@example.com"` }), store);
   await measure('q = a user (full text)', '', (next) => query({ q: `user-${Math.floor(next() * 20_000)}@example.com` }), store);

@@ -102,7 +102,7 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
     });
 
     it('counts facet values among every match, not only the page', async () => {
-      const result = await store.search(searchQuery({ facets: ['connection_state', 'failure_reason', 'candidate_types_b', 'relay_used'], limit: 1 }));
+      const result = await store.search(searchQuery({ facets: ['connection_state', 'failure_reason', 'candidate_types_b', 'relay_used', 'room_id', 'client_a_user'], limit: 1 }));
       expect(result.hits).toHaveLength(1);
       expect(result.estimatedTotalHits).toBe(6);
       expect(result.facetDistribution).toEqual({
@@ -110,6 +110,8 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
         failure_reason: { 'ice-failed': 1, 'no-answer': 1 },
         candidate_types_b: { host: 1, relay: 3 },
         relay_used: {},
+        room_id: { other: 1, Sales: 2, 'support-room': 3 },
+        client_a_user: { 'alice@example.com': 2, carol: 1 },
       });
       const filtered = await store.search(searchQuery({ filter: 'room_id = support-room', facets: ['connection_state'] }));
       expect(filtered.facetDistribution).toEqual({ connection_state: { closed: 1, failed: 2 } });

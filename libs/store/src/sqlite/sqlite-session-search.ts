@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
 import { SESSION_FILTERABLE_FIELDS, type SessionDocument, type SessionFilterableField } from '@sg/schema';
 import { facetKeyOf, type FacetDistribution, type SessionSearchQuery, type SessionSearchResult, type SessionSort } from '@sg/session';
-import { compileSqliteFilter } from './compile-sqlite-filter';
+import { compileSqliteFilter, SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
 
 /** Meilisearch's default `maxValuesPerFacet`. */
 const MAX_VALUES_PER_FACET = 100;
+
+/**
+ * Facet fields with a handful of values: grouped together in one pass that also gives the
+ * total. Grouping a many-valued field (a room, a user) with them would multiply the groups.
+ */
+const FEW_VALUED_FIELDS: ReadonlySet<SessionFilterableField> = new Set(['connection_state', 'failure_reason', 'relay_used', 'ice_restarts']);
 
 /** Sortable columns that are never NULL: no "nulls last" term, so an index can serve the order. */
 const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(['created_at', 'updated_at']);
@@ -44,15 +50,40 @@ function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSea
     const document = documents.get(id);
     return document === undefined ? [] : [JSON.parse(document) as SessionDocument];
   });
-  const scalars = query.facets.filter((field) => SESSION_FILTERABLE_FIELDS[field] !== 'string-array');
-  // the scalar facets and the total come from one grouped pass over the matches
-  const grouped = scalars.length > 0 ? scalarFacetCounts(db, scalars, where, params) : null;
+  const few = query.facets.filter((field) => FEW_VALUED_FIELDS.has(field));
+  // the few-valued facets and the total come from one grouped pass over the matches
+  const grouped = few.length > 0 ? scalarFacetCounts(db, few, where, params) : null;
   const total = grouped?.total ?? (db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number);
   const result: SessionSearchResult = { hits, estimatedTotalHits: total };
   if (query.facets.length === 0) return result;
   const facetDistribution: FacetDistribution = {};
-  for (const field of query.facets) facetDistribution[field] = grouped?.counts.get(field) ?? arrayFacetCounts(db, field, where, params);
+  for (const field of query.facets) facetDistribution[field] = grouped?.counts.get(field) ?? manyValuedFacetCounts(db, field, where, params);
   return { ...result, facetDistribution };
+}
+
+function manyValuedFacetCounts(db: Database.Database, field: SessionFilterableField, where: string, params: unknown[]): Record<string, number> {
+  switch (SESSION_FILTERABLE_FIELDS[field]) {
+    case 'string-array':
+      return arrayFacetCounts(db, field, where, params);
+    case 'string':
+      return stringFacetCounts(db, field, where, params);
+    default:
+      return scalarFacetCounts(db, [field], where, params).counts.get(field) ?? {};
+  }
+}
+
+/**
+ * The first 100 facet keys of a string field, in key order, and their counts. Grouping by the
+ * indexed facet key lets SQLite walk the key index in order and stop after 100 groups, so a
+ * field with tens of thousands of values (rooms, users) costs what its first 100 values hold,
+ * not a sort of every match.
+ */
+function stringFacetCounts(db: Database.Database, field: SessionFilterableField, where: string, params: unknown[]): Record<string, number> {
+  const key = `${SQLITE_FACET_KEY_FUNCTION}("${field}")`;
+  const rows = db
+    .prepare(`SELECT min("${field}") AS value, count(*) AS n FROM sessions WHERE ${where} AND ${key} IS NOT NULL GROUP BY ${key} ORDER BY ${key} LIMIT ${MAX_VALUES_PER_FACET}`)
+    .all(...params) as Array<{ value: string; n: number }>;
+  return meiliFacetCounts(true, rows);
 }
 
 /**

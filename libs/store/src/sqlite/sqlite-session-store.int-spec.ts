@@ -28,6 +28,21 @@ describe(SqliteSessionStore.name, () => {
     await reader.close();
   });
 
+  it('reports the first 100 values of a many-valued facet in order, merging spellings of one key', async () => {
+    const store = new SqliteSessionStore({ path: join(directory, 'facets.db') });
+    const rooms = Array.from({ length: 150 }, (_, i) => `room-${String(i).padStart(3, '0')}`);
+    await store.write(rooms.map((room, i) => storedSession({ room, a: `a${i}`, b: `b${i}`, at: Date.UTC(2026, 0, 1) + i, outcome: 'closed' })));
+    await store.write([storedSession({ room: 'ROOM-000', a: 'upper-a', b: 'upper-b', at: Date.UTC(2026, 0, 2), outcome: 'new' })]);
+    const result = await store.search({ q: '', filter: null, sort: [{ field: 'created_at', direction: 'desc' }], limit: 1, offset: 0, facets: ['room_id'] });
+    const counts = result.facetDistribution?.['room_id'] ?? {};
+    expect(Object.keys(counts)).toHaveLength(100);
+    expect(counts['ROOM-000']).toBe(2);
+    expect(counts['room-099']).toBe(1);
+    expect(counts['room-100']).toBeUndefined();
+    expect(result.estimatedTotalHits).toBe(151);
+    await store.close();
+  });
+
   it('keeps the full-text index in step with writes and deletes', async () => {
     const store = new SqliteSessionStore({ path: join(directory, 'fts.db') });
     const session = storedSession({ room: 'support-room', a: 'a1', b: 'b1', at: Date.UTC(2026, 0, 1), outcome: 'closed', userA: 'alice@example.com' });
