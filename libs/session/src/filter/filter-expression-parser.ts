@@ -1,16 +1,9 @@
 import { canonicalRangeBound, MEILI_MAX_FACET_VALUE_BYTES } from './facet-value';
 import type { FilterComparisonOperator, FilterIn, FilterNode } from './filter-ast';
-import { RESERVED_WORDS, UNSUPPORTED_FILTER_FUNCTIONS, UNSUPPORTED_FILTER_PREFIXES, WORD_CHAR } from './filter-lexicon';
+import { FilterRefusals, type ValueResult } from './filter-refusals';
+import { RESERVED_WORDS } from './filter-lexicon';
 import { caseHint, errorWord, FilterSyntaxError } from './filter-syntax-error';
 import { unescapeQuoted } from './unescape-filter-string';
-
-/**
- * Nesting limit of `crates/filter-parser/src/lib.rs` (`MAX_FILTER_DEPTH`: 200 in v1.15 to v1.42,
- * 150 since v1.43): the smaller one, so every Meilisearch version accepts what is accepted here.
- * Depth is counted as Meilisearch counts it: one per OR, AND, NOT and primary level, so about 36
- * nested parentheses.
- */
-const MAX_DEPTH = 150;
 
 /** Where a field name was written, so an unknown field can be named with its position. */
 export interface FieldRef {
@@ -35,14 +28,8 @@ export function parseExpression(source: string, fieldRefs: FieldRef[]): FilterNo
   return new ExpressionParser(source, fieldRefs).parse();
 }
 
-type ValueResult =
-  | { ok: true; value: string; start: number; end: number }
-  | { ok: false; kind: 'nothing' | 'other' | 'keyword'; start: number; end: number };
-
 const RANGE_OPERATORS: ReadonlySet<FilterComparisonOperator> = new Set(['>', '>=', '<', '<=']);
 const COMPARISON_OPERATORS: readonly FilterComparisonOperator[] = ['<=', '>=', '!=', '<', '>', '='];
-const INVALID_PRIMARY =
-  'Was expecting an operation `=`, `!=`, `>=`, `>`, `<=`, `<`, `IN`, `NOT IN`, `TO`, `EXISTS`, `NOT EXISTS`, `IS NULL`, `IS NOT NULL`, `IS EMPTY` or `IS NOT EMPTY`';
 
 /**
  * A recursive-descent parser that follows the nom parser of `crates/filter-parser/src/lib.rs`
@@ -50,13 +37,13 @@ const INVALID_PRIMARY =
  * including where it needs whitespace: `[ \t\r\n]` between tokens (nom's `multispace`), any
  * Unicode whitespace before a value (`take_while(char::is_whitespace)`).
  */
-class ExpressionParser {
-  private pos = 0;
-
+class ExpressionParser extends FilterRefusals {
   constructor(
-    private readonly source: string,
+    source: string,
     private readonly fieldRefs: FieldRef[],
-  ) {}
+  ) {
+    super(source);
+  }
 
   parse(): FilterNode {
     const node = this.parseOr(0);
@@ -148,7 +135,7 @@ class ExpressionParser {
     for (const operator of COMPARISON_OPERATORS) {
       if (this.source.startsWith(operator, this.pos)) {
         this.pos += operator.length;
-        const raw = this.valueOf(this.requireValue());
+        const raw = this.valueText(this.requireValue());
         const value = RANGE_OPERATORS.has(operator) ? canonicalRangeBound(raw) : raw;
         return { type: 'comparison', field: name, operator, value };
       }
@@ -173,8 +160,8 @@ class ExpressionParser {
     const afterField = this.pos;
     const from = this.parseValue();
     if (from.ok && this.eatTag('TO') && this.eatWhitespace1()) {
-      const to = this.valueOf(this.requireValue());
-      return { type: 'range', field: name, from: canonicalRangeBound(this.valueOf(from)), to: canonicalRangeBound(to) };
+      const to = this.valueText(this.requireValue());
+      return { type: 'range', field: name, from: canonicalRangeBound(this.valueText(from)), to: canonicalRangeBound(to) };
     }
     this.pos = afterField;
 
@@ -191,7 +178,7 @@ class ExpressionParser {
     const values: string[] = [];
     const first = this.parseValue();
     if (first.ok) {
-      values.push(this.valueOf(first));
+      values.push(this.valueText(first));
       for (;;) {
         const beforeComma = this.pos;
         this.skipWhitespace();
@@ -206,7 +193,7 @@ class ExpressionParser {
           this.pos = beforeComma;
           break;
         }
-        values.push(this.valueOf(next));
+        values.push(this.valueText(next));
       }
     }
     const beforeTrailingComma = this.pos;
@@ -296,7 +283,7 @@ class ExpressionParser {
   }
 
   /** The value of a token used as a value (not a field name), within Meilisearch's facet length. */
-  private valueOf(token: Extract<ValueResult, { ok: true }>): string {
+  private valueText(token: Extract<ValueResult, { ok: true }>): string {
     const bytes = Buffer.byteLength(token.value, 'utf8');
     if (bytes > MEILI_MAX_FACET_VALUE_BYTES) {
       const shown = [...token.value].length > 40 ? `${[...token.value].slice(0, 40).join('')}…` : token.value;
@@ -307,110 +294,5 @@ class ExpressionParser {
       );
     }
     return token.value;
-  }
-
-  private expectedValue(failure: Extract<ValueResult, { ok: false }>): FilterSyntaxError {
-    const text = this.source.slice(failure.start, failure.end);
-    if (failure.kind === 'keyword') {
-      return this.error(
-        `Was expecting a value but instead got \`${text}\`, which is a reserved keyword. To use \`${text}\` as a field name or a value, surround it by quotes.`,
-        failure.start,
-        failure.end,
-      );
-    }
-    if (failure.start >= this.source.length) {
-      return this.error('Was expecting a value but instead got nothing.', failure.start, failure.start);
-    }
-    // Nothing word-like here: name the next character (an operator or a bracket) rather than "nothing".
-    const end = failure.kind === 'nothing' ? failure.start + [...this.source.slice(failure.start)][0].length : failure.end;
-    return this.error(`Was expecting a value but instead got \`${this.source.slice(failure.start, end)}\`.`, failure.start, end);
-  }
-
-  private invalidPrimary(start: number): FilterSyntaxError {
-    const rest = this.source.slice(start);
-    const text = rest.trim() === '' ? 'but instead got nothing.' : `at \`${rest}\`.`;
-    return this.error(`${INVALID_PRIMARY} ${text}${caseHint(rest)}`, start, this.source.length);
-  }
-
-  private rejectUnsupportedFunction(at: number, asCondition: boolean): void {
-    const word = this.wordAt(at);
-    const prefix = UNSUPPORTED_FILTER_PREFIXES.find((candidate) => this.source.startsWith(candidate, at));
-    // As a value, Meilisearch refuses `_geo(`, `_geoPoint`, `_geoDistance`, `_geoRadius` and
-    // `_geoBoundingBox`; as a condition also `_geoPolygon` and `_foreign`.
-    const refused = prefix ?? (word && UNSUPPORTED_FILTER_FUNCTIONS.has(word) && (asCondition || (word !== '_geoPolygon' && word !== '_foreign')) ? word : null);
-    if (!refused) return;
-    const end = at + (word ? word.length : refused.length);
-    if (refused === '_foreign') {
-      throw this.error('`_foreign` filters are not supported in session filters.', at, end);
-    }
-    throw this.error(`\`${refused}\` is not supported in session filters: session documents have no \`_geo\` field.`, at, end);
-  }
-
-  private rejectExperimentalOperator(): void {
-    for (const operator of ['CONTAINS', 'STARTS WITH']) {
-      if (this.source.startsWith(operator, this.pos) || (operator === 'STARTS WITH' && this.wordAt(this.pos) === 'STARTS')) {
-        throw this.error(
-          `\`${operator}\` is not supported in session filters: it is an experimental Meilisearch operator (the \`containsFilter\` feature).`,
-          this.pos,
-          this.pos + operator.length,
-        );
-      }
-    }
-  }
-
-  private checkDepth(depth: number): void {
-    if (depth > MAX_DEPTH) {
-      throw this.error(
-        'The filter exceeded the maximum depth limit. Try rewriting the filter so that it contains fewer nested conditions.',
-        this.pos,
-        this.source.length,
-      );
-    }
-  }
-
-  /** nom's `ws(word_exact(keyword))`: optional whitespace, the whole word, optional whitespace. */
-  private eatKeyword(keyword: string): boolean {
-    const before = this.pos;
-    this.skipWhitespace();
-    if (this.wordAt(this.pos) === keyword) {
-      this.pos += keyword.length;
-      this.skipWhitespace();
-      return true;
-    }
-    this.pos = before;
-    return false;
-  }
-
-  /** nom's `tag`: a literal prefix, not necessarily a whole word. */
-  private eatTag(tag: string): boolean {
-    if (!this.source.startsWith(tag, this.pos)) return false;
-    this.pos += tag.length;
-    return true;
-  }
-
-  /** nom's `multispace1`. */
-  private eatWhitespace1(): boolean {
-    const before = this.pos;
-    this.skipWhitespace();
-    return this.pos > before;
-  }
-
-  /** nom's `multispace0`: only space, tab, CR and LF. */
-  private skipWhitespace(): void {
-    while (this.pos < this.source.length && ' \t\r\n'.includes(this.source[this.pos])) this.pos++;
-  }
-
-  /** The unquoted word starting at `at` (possibly empty). */
-  private wordAt(at: number): string {
-    let end = at;
-    for (const char of this.source.slice(at)) {
-      if (!WORD_CHAR.test(char)) break;
-      end += char.length;
-    }
-    return this.source.slice(at, end);
-  }
-
-  private error(message: string, start: number, end: number): FilterSyntaxError {
-    return new FilterSyntaxError(message, this.source, start, end);
   }
 }
