@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { Optional } from '../../client-messages/optional';
 import {
   CONNECTION_STATES,
@@ -10,24 +10,12 @@ import {
   type IceGatheringState,
   type SignalingState,
 } from '../../client-messages/state.message';
-import type { PeerId } from '../../ids';
 import { LIMITS } from '../../limits';
-import { SessionEventBase } from './session-event-base';
+import { PeerReportEventBase } from './peer-report-event-base';
 
 /** A peer's `state` message: its RTCPeerConnection state with peer `to`. */
-export class StateReportedEvent extends SessionEventBase {
+export class StateReportedEvent extends PeerReportEventBase {
   readonly kind = 'state' as const;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.peerIdMaxLength)
-  peer!: PeerId;
-
-  @Optional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.peerIdMaxLength)
-  to?: PeerId;
 
   @Optional()
   @IsIn(CONNECTION_STATES)
