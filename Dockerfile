@@ -1,6 +1,6 @@
 # One image for all three apps; the command picks the app:
 #   node dist/apps/gateway/main.js       (8080)
-#   node dist/apps/indexer/main.js       (8081)
+#   node dist/apps/diagnostics-indexer/main.js       (8081)
 #   node dist/apps/admin-search/main.js  (8082)
 # Build: docker build -t signaling-gateway:local .
 

@@ -157,7 +157,7 @@ function gatewaySinks(redis: Redis): RedisStreamSessionEventSink[] {
   return NODES.map(() => new RedisStreamSessionEventSink(redis, { flushIntervalMs: 100, maxBatch: 500, maxBuffered: 200_000, streamMaxLen: 1_000_000 }, observer));
 }
 
-/** The indexer as apps/indexer wires it, with its defaults. */
+/** The indexer as apps/diagnostics-indexer wires it, with its defaults. */
 function startIndexer(redis: Redis, store: SqliteSessionStore, observer: Measuring): { indexer: SessionIndexer; source: RedisStreamSessionEventSource; running: Promise<void> } {
   const leaseTtlMs = 5_000;
   const source = new RedisStreamSessionEventSource(redis, new RedisShardLeases(redis, 'bench-indexer', { ttlMs: leaseTtlMs }), {

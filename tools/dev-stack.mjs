@@ -52,7 +52,7 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-for (const app of ['gateway', 'indexer', 'admin-search']) {
+for (const app of ['gateway', 'diagnostics-indexer', 'admin-search']) {
   if (!existsSync(resolve(root, `dist/apps/${app}/main.js`))) {
     console.error(`dist/apps/${app}/main.js is missing: run \`npm run build\` (or \`npm run dev\`, which builds first).`);
     process.exit(1);
@@ -87,7 +87,7 @@ if (!adminApiKey) {
 const common = { HOST: process.env.HOST ?? '127.0.0.1', REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
 const store = { STORE: 'sqlite', SQLITE_PATH: process.env.SQLITE_PATH ?? resolve(dataDir, 'sessions.db') };
 run('gateway', process.execPath, ['dist/apps/gateway/main.js'], { ...common, PORT: process.env.GATEWAY_PORT ?? '8080', NODE_ID: 'local-gateway-1' });
-run('indexer', process.execPath, ['dist/apps/indexer/main.js'], { ...common, ...store, PORT: '8081' });
+run('diagnostics-indexer', process.execPath, ['dist/apps/diagnostics-indexer/main.js'], { ...common, ...store, PORT: '8081' });
 run('admin-search', process.execPath, ['dist/apps/admin-search/main.js'], { ...common, ...store, PORT: '8082', ADMIN_API_KEY: adminApiKey });
 
 console.log(

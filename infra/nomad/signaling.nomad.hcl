@@ -1,4 +1,4 @@
-# Signaling gateway, indexer and admin-search on Nomad (1.5+, docker driver,
+# Signaling gateway, diagnostics-indexer and admin-search on Nomad (1.5+, docker driver,
 # Nomad service discovery). The load balancer is the separate job in
 # caddy.nomad.hcl. Redis 7 is external: one primary endpoint, not Redis Cluster.
 #
@@ -7,7 +7,7 @@
 #   nomad var put nomad/jobs/signaling/gateway/gateway \
 #     REDIS_URL=redis://:PASSWORD@redis.internal:6379 TURN_SECRET=...
 #   (add JWT_SECRET, and ENABLE_AUTH=true in env below, for token authentication)
-#   nomad var put nomad/jobs/signaling/sessions/indexer \
+#   nomad var put nomad/jobs/signaling/sessions/diagnostics-indexer \
 #     REDIS_URL=redis://:PASSWORD@redis.internal:6379
 #   nomad var put nomad/jobs/signaling/sessions/admin-search \
 #     REDIS_URL=redis://:PASSWORD@redis.internal:6379 ADMIN_API_KEY=...
@@ -166,7 +166,7 @@ job "signaling" {
     }
 
     network {
-      port "indexer" {
+      port "diagnostics-indexer" {
         to = 8081
       }
       port "admin" {
@@ -175,9 +175,9 @@ job "signaling" {
     }
 
     service {
-      name     = "signaling-indexer"
+      name     = "signaling-diagnostics-indexer"
       provider = "nomad"
-      port     = "indexer"
+      port     = "diagnostics-indexer"
 
       check {
         name     = "readyz"
@@ -202,7 +202,7 @@ job "signaling" {
       }
     }
 
-    task "indexer" {
+    task "diagnostics-indexer" {
       driver       = "docker"
       kill_timeout = "20s"
 
@@ -215,8 +215,8 @@ job "signaling" {
       config {
         image           = var.image
         command         = "node"
-        args            = ["dist/apps/indexer/main.js"]
-        ports           = ["indexer"]
+        args            = ["dist/apps/diagnostics-indexer/main.js"]
+        ports           = ["diagnostics-indexer"]
         init            = true
         readonly_rootfs = true
 
@@ -231,7 +231,7 @@ job "signaling" {
 
       env {
         PORT        = "8081"
-        NODE_ID     = "indexer-${NOMAD_ALLOC_ID}"
+        NODE_ID     = "diagnostics-indexer-${NOMAD_ALLOC_ID}"
         LOG_LEVEL   = "info"
         STORE       = "sqlite"
         SQLITE_PATH = "${NOMAD_ALLOC_DIR}/data/sessions.db"
@@ -239,7 +239,7 @@ job "signaling" {
 
       template {
         data        = <<-EOT
-          {{- with nomadVar "nomad/jobs/signaling/sessions/indexer" -}}
+          {{- with nomadVar "nomad/jobs/signaling/sessions/diagnostics-indexer" -}}
           {{- range .Tuples }}
           {{ .K }}={{ .V }}
           {{- end }}

@@ -68,7 +68,7 @@ describe('admin API: session search', () => {
     const env = { REDIS_URL: redisUrl, SQLITE_PATH: join(directory, 'sessions.db') };
     cluster = await startGatewayCluster(2, { REDIS_URL: redisUrl, SESSION_EVENTS_FLUSH_MS: '20' });
     [indexer, adminSearch] = await Promise.all([
-      startApp('indexer', { ...env, NEGOTIATION_TIMEOUT_MS: '1000', ICE_TIMEOUT_MS: '60000' }),
+      startApp('diagnostics-indexer', { ...env, NEGOTIATION_TIMEOUT_MS: '1000', ICE_TIMEOUT_MS: '60000' }),
       startApp('admin-search', { ...env, ADMIN_API_KEY }),
     ]);
     startedAt = Date.now() / 1000;

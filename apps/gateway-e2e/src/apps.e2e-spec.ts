@@ -22,7 +22,7 @@ describe('the three apps', () => {
   beforeAll(async () => {
     cluster = await startGatewayCluster(2);
     [indexer, adminSearch] = await Promise.all([
-      startApp('indexer', { REDIS_URL: redisUrl(), SQLITE_PATH: ':memory:' }),
+      startApp('diagnostics-indexer', { REDIS_URL: redisUrl(), SQLITE_PATH: ':memory:' }),
       startApp('admin-search', { REDIS_URL: redisUrl(), ADMIN_API_KEY, SQLITE_PATH: ':memory:' }),
     ]);
   });
@@ -31,8 +31,8 @@ describe('the three apps', () => {
     await Promise.all([cluster.stop(), indexer.stop(), adminSearch.stop()]);
   });
 
-  it.each(['gateway', 'indexer', 'admin-search'] as const)('%s serves /healthz, /readyz and /metrics', async (app) => {
-    const process = app === 'gateway' ? cluster.nodes[0] : app === 'indexer' ? indexer : adminSearch;
+  it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s serves /healthz, /readyz and /metrics', async (app) => {
+    const process = app === 'gateway' ? cluster.nodes[0] : app === 'diagnostics-indexer' ? indexer : adminSearch;
     expect((await fetch(`${process.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${process.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
@@ -110,7 +110,7 @@ describe('the three apps', () => {
     ['gateway', { ENABLE_AUTH: 'true' }, 'JWT_JWKS_URL'],
     ['gateway', { ENABLE_AUTH: 'true', JWT_SECRET: 'short-hs256-secret' }, 'JWT_SECRET'],
     ['gateway', { TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
-    ['indexer', { STORE: 'postgres' }, 'STORE'],
+    ['diagnostics-indexer', { STORE: 'postgres' }, 'STORE'],
     ['admin-search', {}, 'ADMIN_API_KEY'],
   ] as const)('%s refuses to start with %j, naming %s', async (app, env, variable) => {
     const result = await runAppToExit(app, { ...env, REDIS_URL: (env as Record<string, string>)['REDIS_URL'] ?? redisUrl() });

@@ -60,7 +60,7 @@ describe('operator page', () => {
     cluster = await startGatewayCluster(2, { REDIS_URL: redisUrl, SESSION_EVENTS_FLUSH_MS: '20' });
     // settled, not Promise.all: if one refuses to start, the other is still stopped by afterAll
     const started = await Promise.allSettled([
-      startApp('indexer', { ...env, NEGOTIATION_TIMEOUT_MS: '1000' }).then((app) => (indexer = app)),
+      startApp('diagnostics-indexer', { ...env, NEGOTIATION_TIMEOUT_MS: '1000' }).then((app) => (indexer = app)),
       startApp('admin-search', { ...env, ADMIN_API_KEY }).then((app) => (adminSearch = app)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;

@@ -226,7 +226,7 @@ describe('with no indexer running', () => {
         reader.disconnect();
       }
 
-      indexer = await startApp('indexer', { REDIS_URL: redis.url, SQLITE_PATH: join(directory, 'sessions.db'), NODE_ID: uniqueName('late-indexer') });
+      indexer = await startApp('diagnostics-indexer', { REDIS_URL: redis.url, SQLITE_PATH: join(directory, 'sessions.db'), NODE_ID: uniqueName('late-indexer') });
       const session = await until(
         'the session indexed by the late indexer',
         async () => {

@@ -12,7 +12,7 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export type AppName = 'gateway' | 'indexer' | 'admin-search';
+export type AppName = 'gateway' | 'diagnostics-indexer' | 'admin-search';
 
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 

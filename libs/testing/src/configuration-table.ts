@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export type ConfiguredApp = 'gateway' | 'indexer' | 'admin-search';
+export type ConfiguredApp = 'gateway' | 'diagnostics-indexer' | 'admin-search';
 
 /** One app's column of docs/configuration.md: variable -> documented default. */
 export function documentedVariables(app: ConfiguredApp): Map<string, string> {
   const text = readFileSync(resolve(__dirname, '../../../docs/configuration.md'), 'utf8');
   const rows = text.split('\n').filter((line) => line.startsWith('| `'));
-  const column = { gateway: 1, indexer: 2, 'admin-search': 3 }[app];
+  const column = { gateway: 1, 'diagnostics-indexer': 2, 'admin-search': 3 }[app];
   const variables = new Map<string, string>();
   for (const row of rows) {
     const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());

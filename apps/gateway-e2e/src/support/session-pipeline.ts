@@ -50,7 +50,7 @@ export class SessionPipeline {
 
   /** Starts one more indexer process on the same Redis and SQLite file. */
   async startIndexer(env: Record<string, string> = {}): Promise<AppProcess> {
-    const indexer = await startApp('indexer', {
+    const indexer = await startApp('diagnostics-indexer', {
       REDIS_URL: this.redis.url,
       SQLITE_PATH: this.sqlitePath,
       NODE_ID: uniqueName('indexer'),

@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../jest.preset-redis.cjs'),
-  displayName: 'indexer',
+  displayName: 'diagnostics-indexer',
   rootDir: __dirname,
 };

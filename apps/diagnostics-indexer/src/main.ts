@@ -5,11 +5,11 @@ import { IndexerEnv } from './config/indexer-env';
 import { IndexerModule } from './indexer.module';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(IndexerEnv, 'indexer', (env) => new IndexerConfig(env));
+  const config = loadConfigOrExit(IndexerEnv, 'diagnostics-indexer', (env) => new IndexerConfig(env));
   await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`indexer: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`diagnostics-indexer: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

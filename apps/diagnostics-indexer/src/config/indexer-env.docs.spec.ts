@@ -1,4 +1,4 @@
 import { describeConfigurationDocs } from '@sg/testing';
 import { IndexerEnv } from './indexer-env';
 
-describeConfigurationDocs('indexer', IndexerEnv);
+describeConfigurationDocs('diagnostics-indexer', IndexerEnv);

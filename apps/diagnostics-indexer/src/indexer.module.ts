@@ -30,9 +30,9 @@ export class IndexerModule {
       module: IndexerModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ indexer: config })] }),
-        PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'indexer', nodeId: config.nodeId }),
-        PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'indexer' }),
-        PlatformMetricsModule.forRoot('indexer'),
+        PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'diagnostics-indexer', nodeId: config.nodeId }),
+        PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'diagnostics-indexer' }),
+        PlatformMetricsModule.forRoot('diagnostics-indexer'),
         store,
         SessionIndexingModule.forRoot(config, store),
         PlatformHealthModule.forRoot({
