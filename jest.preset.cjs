@@ -1,14 +1,17 @@
 // Shared Jest settings: every project's jest.config.cjs spreads this.
 const path = require('node:path');
 
+// Dependencies that ship only ES modules; Jest's CommonJS runtime needs them transformed.
+const ESM_ONLY = ['@nestjs', 'meilisearch', 'jose', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+const esmOnly = `(${ESM_ONLY.map((name) => name.replace('/', '\\/')).join('|')})`;
+
 module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
-    // the meilisearch client and jose ship only ES modules; Jest's CommonJS runtime needs them transpiled
-    '^.+/node_modules/(meilisearch|jose)/.+\\.js$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec-esm-deps.json') }],
+    [`^.+/node_modules/${esmOnly}/.+\\.js$`]: path.join(__dirname, 'tools/jest-esm-dependency-transform.cjs'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!(meilisearch|jose)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!${esmOnly}/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@sg/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
@@ -16,4 +19,3 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
   testTimeout: 20_000,
 };
-
