@@ -1,14 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ClientsModule } from '@nestjs/microservices';
 import { RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
 import { PlatformMetricsModule } from '@sg/metrics';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, REDIS_COMMANDS, SessionStoreModule, sessionStoreReadiness } from '@sg/platform';
+import {
+  PlatformHealthModule,
+  PlatformLoggerModule,
+  PlatformRedisModule,
+  REDIS_COMMANDS,
+  redisTransportOptions,
+  SessionStoreModule,
+  sessionStoreReadiness,
+} from '@sg/platform';
 import { SessionStore } from '@sg/session';
 import type Redis from 'ioredis';
 import { AdminApiKeyGuard } from './auth/admin-api-key.guard';
 import { LiveClusterController } from './cluster/live-cluster.controller';
 import { AdminSearchConfig } from './config/admin-search-config';
+import { NodeLifecycleController } from './operator/node-lifecycle.controller';
+import { OperatorActionsController } from './operator/operator-actions.controller';
+import { GATEWAY_NODES_CLIENT } from './operator/operator-actions.service';
+import { operatorProviders } from './operator/operator.providers';
 import { SessionSearchService } from './sessions/session-search.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { OperatorPageController } from './web/operator-page.controller';
@@ -26,17 +39,19 @@ export class AdminSearchModule {
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'admin-search' }),
         PlatformMetricsModule.forRoot('admin-search'),
         store,
+        ClientsModule.register([{ name: GATEWAY_NODES_CLIENT, ...redisTransportOptions(config.redisUrl) }]),
         PlatformHealthModule.forRoot({
           imports: [store],
           inject: [SessionStore, HealthIndicatorService],
           readinessChecks: (sessions: SessionStore, indicators: HealthIndicatorService) => sessionStoreReadiness(sessions, indicators, config.store.kind),
         }),
       ],
-      controllers: [OperatorPageController, LiveClusterController, SessionsController],
+      controllers: [OperatorPageController, LiveClusterController, SessionsController, OperatorActionsController, NodeLifecycleController],
       providers: [
         { provide: AdminSearchConfig, useValue: config },
         AdminApiKeyGuard,
         SessionSearchService,
+        ...operatorProviders,
         { provide: RedisRoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRoomDirectory(redis) },
         { provide: RedisNodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisNodeRegistry(redis) },
       ],

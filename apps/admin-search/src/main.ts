@@ -1,12 +1,15 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit, redisTransportOptions } from '@sg/platform';
 import { AdminSearchModule } from './admin-search.module';
 import { AdminSearchConfig } from './config/admin-search-config';
 import { AdminSearchEnv } from './config/admin-search-env';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(AdminSearchEnv, 'admin-search', (env) => new AdminSearchConfig(env));
-  await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port);
+  await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port, {
+    // the gateway nodes' lifecycle notifications (PROTOCOL section 4)
+    microservices: () => [redisTransportOptions(config.redisUrl)],
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,20 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { gatewayMetricProviders } from '@sg/metrics';
-import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule } from '@sg/platform';
-import { PlatformMetricsModule } from '@sg/metrics';
+import { ClientsModule } from '@nestjs/microservices';
+import { gatewayMetricProviders, PlatformMetricsModule } from '@sg/metrics';
+import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, redisTransportOptions } from '@sg/platform';
 import { AccessService } from './auth/access.service';
 import { gatewayClusterProviders } from './cluster/gateway-cluster.providers';
+import { APPS_CLIENT, NodeLifecycleNotifier } from './cluster/node-lifecycle.notifier';
 import { NodeLivenessService } from './cluster/node-liveness.service';
 import { GatewayConfig } from './config/gateway-config';
 import { DrainService } from './drain/drain.service';
 import { SignalingMetrics } from './metrics/signaling-metrics';
+import { nodeOperatorController } from './operator/node-operator.controller';
+import { NodeOperatorService } from './operator/node-operator.service';
 import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { resumeProviders } from './resume/resume.providers';
 import { AdmissionService } from './signaling/admission.service';
 import { DepartureService } from './signaling/departure.service';
 import { SignalDispatcher } from './signaling/signal-dispatcher';
-import { SignalingServer } from './signaling/signaling.server';
+import { SignalingGateway } from './signaling/signaling.gateway';
 
 /** Composition root of the gateway. */
 @Module({})
@@ -28,7 +31,9 @@ export class GatewayModule {
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'gateway' }),
         PlatformMetricsModule.forRoot('gateway'),
         PlatformHealthModule.forRoot(),
+        ClientsModule.register([{ name: APPS_CLIENT, ...redisTransportOptions(config.redisUrl) }]),
       ],
+      controllers: [nodeOperatorController(config.nodeId)],
       providers: [
         { provide: GatewayConfig, useValue: config },
         ...gatewayMetricProviders,
@@ -40,9 +45,11 @@ export class GatewayModule {
         AdmissionService,
         DepartureService,
         SignalDispatcher,
-        SignalingServer,
+        SignalingGateway,
         NodeLivenessService,
+        NodeLifecycleNotifier,
         DrainService,
+        NodeOperatorService,
       ],
     };
   }

@@ -1,12 +1,18 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit, redisTransportOptions } from '@sg/platform';
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
 import { GatewayModule } from './gateway.module';
+import { SignalingWsAdapter } from './signaling/signaling-ws.adapter';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(GatewayEnv, 'gateway', toGatewayConfig);
-  await bootstrapApp(GatewayModule.forRoot(config), config.http.host, config.http.port);
+  await bootstrapApp(GatewayModule.forRoot(config), config.http.host, config.http.port, {
+    // /ws shares the HTTP server with the probes and /metrics
+    webSocketAdapter: (app) => new SignalingWsAdapter(app, { maxPayload: config.limits.messageMaxBytes }),
+    // operator actions addressed to this node (PROTOCOL section 3)
+    microservices: () => [redisTransportOptions(config.redisUrl)],
+  });
 }
 
 main().catch((error: unknown) => {

@@ -12,3 +12,4 @@ export * from './indexing/redis-stream-session-event-source';
 export * from './indexing/redis-peer-record-store';
 export * from './indexing/redis-session-deadlines';
 export * from './rate-limit/redis-rate-limit-store';
+export * from './operator/redis-operator-action-log';

@@ -59,6 +59,8 @@ export const REDIS_KEYS = {
    * `room:<room>`, `conn:<addr>`) in one 10 s window, shared by every gateway node.
    */
   rateLimit: (key: string, window: number) => `sg:rate:${key}:${window}`,
+  /** LIST of operator action records (JSON), newest first, trimmed to OPERATOR_ACTION_LOG_MAX. */
+  operatorActions: 'sg:operator-actions',
 } as const;
 
 /** Separates room and peer id in node-peers entries; neither can contain it. */

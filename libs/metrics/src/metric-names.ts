@@ -30,6 +30,7 @@ export const METRIC = {
   indexerRetriesTotal: 'indexer_retries_total',
   indexerOwnedShards: 'indexer_owned_shards',
   indexerSessionsDeletedTotal: 'indexer_sessions_deleted_total',
+  adminActionsTotal: 'admin_actions_total',
 } as const;
 
 /** PROTOCOL/issue: ICE negotiation from offer to first `connected`, 0.05 s to 10 s. */

@@ -16,3 +16,4 @@ export * from './http/bootstrap-app';
 export * from './env/store-env';
 export * from './env/common-config';
 export * from './store/session-store.module';
+export * from './redis/redis-transport-options';

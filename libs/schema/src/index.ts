@@ -20,3 +20,5 @@ export * from './session/parse-session-event-batch';
 export * from './session/session-document';
 export * from './server-messages/relayed-frame';
 export * from './session/session-search-fields';
+export * from './operator/operator-patterns';
+export * from './operator/operator-requests';

@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
 import { AdminApiKeyGuard } from '../auth/admin-api-key.guard';
+import { NodeLifecycleView } from '../operator/node-lifecycle.view';
 
 export interface LiveRoomPeer {
   peer_id: string;
@@ -16,6 +17,7 @@ export class LiveClusterController {
   constructor(
     private readonly directory: RedisRoomDirectory,
     private readonly registry: RedisNodeRegistry,
+    private readonly lifecycle: NodeLifecycleView,
   ) {}
 
   @Get('rooms')
@@ -30,7 +32,7 @@ export class LiveClusterController {
   }
 
   @Get('nodes')
-  nodes() {
-    return this.registry.liveNodes();
+  async nodes() {
+    return this.lifecycle.apply(await this.registry.liveNodes());
   }
 }

@@ -5,7 +5,7 @@ import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { CLOSE_CODE } from '../signaling/close-codes';
 import { DepartureService } from '../signaling/departure.service';
-import { SignalingServer } from '../signaling/signaling.server';
+import { SignalingGateway } from '../signaling/signaling.gateway';
 
 /**
  * This node's place in the cluster: subscribes to its bus address, heartbeats
@@ -28,7 +28,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
     private readonly registry: NodeRegistry,
     private readonly resumes: ResumeDirectory,
     private readonly departures: DepartureService,
-    private readonly server: SignalingServer,
+    private readonly gateway: SignalingGateway,
     private readonly metrics: SignalingMetrics,
     private readonly drain: DrainState,
   ) {}
@@ -71,7 +71,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
   private async beat(): Promise<void> {
     const status: NodeStatus = {
       node_id: this.config.nodeId,
-      connections: this.server.connectionCount,
+      connections: this.gateway.connectionCount,
       rooms: this.hub.roomCount,
       started_at: this.startedAt,
       last_seen: Date.now() / 1000,
@@ -85,7 +85,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
       // the cluster declared this node dead and told its peers: they must reconnect
       this.logger.error('this node was declared dead by the cluster (missed heartbeats); closing its peers');
       for (const { room, peerId } of this.hub.localPeers()) this.hub.abortJoin(room, peerId);
-      this.server.closeAll(CLOSE_CODE.tryAgainLater, 'node was declared dead');
+      this.gateway.closeAll(CLOSE_CODE.tryAgainLater, 'node was declared dead');
       this.registered = false;
     }
   }

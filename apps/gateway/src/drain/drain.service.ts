@@ -2,41 +2,49 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DrainState } from '@sg/platform';
 import { ResumeDirectory, SessionEventSink } from '@sg/room';
 import { WebSocket } from 'ws';
+import { NodeLifecycleNotifier } from '../cluster/node-lifecycle.notifier';
 import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { GatewayConfig } from '../config/gateway-config';
 import { CLOSE_CODE } from '../signaling/close-codes';
 import type { ConnectedPeer } from '../signaling/connected-peer';
 import { DepartureService } from '../signaling/departure.service';
-import { SignalingServer } from '../signaling/signaling.server';
+import { SignalingGateway } from '../signaling/signaling.gateway';
 import { drainSchedule } from './drain-schedule';
 
 /**
- * SIGTERM (PROTOCOL section 4): `/readyz` is already 503 and new upgrades get 1001;
- * this closes every client with 1001, spread over the first half of
- * DRAIN_TIMEOUT_MS, cuts the ones still open at its end, keeps every peer's seat
- * resumable on the other nodes for the window (they end the holds with `timeout`),
- * leaves the registry, and flushes the session events. It runs before the Redis
- * connections close, and the process then exits 0.
+ * Draining the node's clients: closes every one with 1001, spread over the first half
+ * of DRAIN_TIMEOUT_MS, and cuts the ones still open at its end; their seats stay
+ * resumable on the other nodes for the window.
+ *
+ * On SIGTERM (PROTOCOL section 4) `/readyz` is already 503 and new sockets get 1001;
+ * after the clients, the node leaves the registry and flushes its session events, and the
+ * process exits 0. An operator's drain (section 3) does the same to the clients but
+ * keeps the node running, drained, until it is undrained.
  */
 @Injectable()
 export class DrainService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DrainService.name);
+  /** Bumped by every drain and undrain: a drain still closing clients stops when it is no longer the current one. */
+  private generation = 0;
 
   constructor(
     private readonly config: GatewayConfig,
     private readonly drain: DrainState,
-    private readonly server: SignalingServer,
+    private readonly gateway: SignalingGateway,
     private readonly departures: DepartureService,
     private readonly liveness: NodeLivenessService,
     private readonly resumes: ResumeDirectory,
     private readonly events: SessionEventSink,
+    private readonly lifecycle: NodeLifecycleNotifier,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     this.drain.startDraining();
+    const generation = ++this.generation;
+    await this.lifecycle.draining();
     const startedAt = Date.now();
-    const peers = this.server.connectionCount;
-    await this.closeClients(startedAt, this.config.resume.drainTimeoutMs);
+    const peers = this.gateway.connectionCount;
+    await this.closeClients(startedAt, this.config.resume.drainTimeoutMs, generation);
     // every lost socket's hold is in Redis before the node leaves: survivors end them
     await this.departures.settled();
     await this.liveness.stop();
@@ -47,26 +55,56 @@ export class DrainService implements BeforeApplicationShutdown {
       this.logger.warn(`could not leave the cluster cleanly; survivors will treat this node as dead: ${String(error)}`);
     }
     await this.events.close();
+    await this.lifecycle.stopped();
     this.logger.log(`drained ${peers} sockets in ${Date.now() - startedAt} ms`);
   }
 
-  private async closeClients(startedAt: number, timeoutMs: number): Promise<void> {
+  /** An operator's drain: starts closing the clients and returns at once; the node stays up, drained. */
+  async drainByOperator(): Promise<void> {
+    if (this.drain.isDraining) return;
+    this.drain.startDraining();
+    const generation = ++this.generation;
+    await this.lifecycle.draining();
+    const startedAt = Date.now();
+    const peers = this.gateway.connectionCount;
+    this.logger.warn(`drained by an operator: closing ${peers} sockets with 1001 over DRAIN_TIMEOUT_MS`);
+    void this.closeClients(startedAt, this.config.resume.drainTimeoutMs, generation)
+      .then(() => this.departures.settled())
+      .then(
+        () => this.logger.log(`operator drain closed ${peers} sockets in ${Date.now() - startedAt} ms`),
+        (error: unknown) => this.logger.error(`operator drain failed: ${String(error)}`),
+      );
+  }
+
+  /** Takes new sockets again; a drain still under way stops closing clients. */
+  async undrain(): Promise<void> {
+    if (!this.drain.isDraining) return;
+    this.generation++;
+    this.drain.stopDraining();
+    this.logger.warn('undrained by an operator: taking new sockets again');
+    await this.lifecycle.undrained();
+  }
+
+  private async closeClients(startedAt: number, timeoutMs: number, generation: number): Promise<void> {
+    const current = () => generation === this.generation;
     const deadline = startedAt + timeoutMs;
-    const pending = this.server.openPeers();
+    const pending = this.gateway.openPeers();
     const closed = pending.map(socketClosed);
     for (const step of drainSchedule(pending.length, Math.floor(timeoutMs / 2))) {
       await delay(startedAt + step.atMs - Date.now());
+      if (!current()) return;
       for (const peer of pending.splice(0, step.count)) goAway(peer);
     }
     // sockets whose admission was in flight when the drain began
-    for (const peer of this.server.openPeers()) {
+    for (const peer of this.gateway.openPeers()) {
       goAway(peer);
       closed.push(socketClosed(peer));
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
     clearTimeout(timer);
-    const stragglers = this.server.openPeers();
+    if (!current()) return;
+    const stragglers = this.gateway.openPeers();
     if (stragglers.length > 0) this.logger.warn(`cutting ${stragglers.length} sockets that did not finish closing within DRAIN_TIMEOUT_MS`);
     for (const peer of stragglers) {
       peer.endedByServer ??= 'drain';

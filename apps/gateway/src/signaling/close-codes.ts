@@ -10,4 +10,5 @@ export const CLOSE_CODE = {
   forbidden: 4403,
   roomFull: 4409,
   tooManyConnections: 4429,
+  removedByOperator: 4000,
 } as const;

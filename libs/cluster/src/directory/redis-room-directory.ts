@@ -55,6 +55,10 @@ export class RedisRoomDirectory extends RoomDirectory {
     return json ? (JSON.parse(json) as RoomMember) : null;
   }
 
+  async members(room: RoomId): Promise<RoomMember[]> {
+    return parseMembers(await this.redis.hvals(REDIS_KEYS.room(room)));
+  }
+
   /** Every live room and its members, for the admin API. */
   async listRooms(): Promise<Array<{ room: RoomId; members: RoomMember[] }>> {
     const rooms = (await this.redis.smembers(REDIS_KEYS.rooms)).sort();

@@ -29,6 +29,11 @@ export class RedisNodeRegistry extends NodeRegistry {
     return (await this.redis.sgDeadNodes(REDIS_KEYS.nodes, REDIS_KEYS.nodeAlivePrefix)) as NodeId[];
   }
 
+  /** Whether the node is in the registry, alive or not yet reaped. */
+  async isRegistered(node: NodeId): Promise<boolean> {
+    return (await this.redis.hexists(REDIS_KEYS.nodes, node)) === 1;
+  }
+
   async liveNodes(): Promise<NodeStatus[]> {
     const all = await this.redis.hgetall(REDIS_KEYS.nodes);
     const ids = Object.keys(all).sort();

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-/** Whether this process is draining (SIGTERM): readiness turns 503 at once. */
+/**
+ * Whether this process is draining: readiness turns 503 at once. SIGTERM drains for
+ * good; an operator's drain (gateway, PROTOCOL section 3) can be undone.
+ */
 @Injectable()
 export class DrainState {
   private draining = false;
@@ -11,5 +14,9 @@ export class DrainState {
 
   startDraining(): void {
     this.draining = true;
+  }
+
+  stopDraining(): void {
+    this.draining = false;
   }
 }

@@ -1,12 +1,26 @@
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, WebSocketAdapter } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { DrainState } from '../health/drain-state';
 
-/** Creates a Nest app with pino logging, listens, and stops cleanly on SIGTERM/SIGINT. */
-export async function bootstrapApp(module: DynamicModule, host: string, port: number): Promise<INestApplication> {
+/** What an app adds to the HTTP server: its WebSocket adapter, and the microservice transports it listens on. */
+export interface AppBootstrapOptions {
+  readonly webSocketAdapter?: (app: INestApplication) => WebSocketAdapter;
+  readonly microservices?: (app: INestApplication) => MicroserviceOptions[];
+}
+
+/**
+ * Creates a Nest app with pino logging (a hybrid app when it listens on microservice
+ * transports too), listens, and stops cleanly on SIGTERM/SIGINT.
+ */
+export async function bootstrapApp(module: DynamicModule, host: string, port: number, options: AppBootstrapOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  if (options.webSocketAdapter) app.useWebSocketAdapter(options.webSocketAdapter(app));
+  for (const microservice of options.microservices?.(app) ?? []) app.connectMicroservice(microservice, { inheritAppConfig: true });
+  // the transports listen before the HTTP port opens, so a ready app already answers them
+  await app.startAllMicroservices();
   await app.listen(port, host);
   exitCleanlyOnSignals(app);
   return app;

@@ -30,4 +30,6 @@ export abstract class RoomDirectory {
   abstract leave(room: RoomId, peerId: PeerId, node: NodeId, resumeTokenHash?: string): Promise<LeaveRoomResult>;
   /** One member, or null: the fallback when a node's cached view misses a peer. */
   abstract member(room: RoomId, peerId: PeerId): Promise<RoomMember | null>;
+  /** Every member of a room now, on any node (empty for an unknown room). */
+  abstract members(room: RoomId): Promise<RoomMember[]>;
 }

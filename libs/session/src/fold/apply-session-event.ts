@@ -45,7 +45,7 @@ export function applySessionEvent(session: SessionFold | null, event: SessionFol
     case 'peer-left': {
       const side = sideOf(next, event.peer);
       if (side && !next[side].left) next[side].left = { t: event.t, reason: event.reason };
-      addToTimeline(next, { t: event.t, type: 'peer-left', by: side ?? 'server', detail: event.reason });
+      addToTimeline(next, departureEntry(event.t, side ?? 'server', event.peer, event.reason));
       break;
     }
     case 'peer-resumed': {
@@ -117,8 +117,13 @@ function withDeparture(session: SessionFold, peer: PeerId, t: number, reason: Pe
   next[side].left = { t, reason };
   next.clock = Math.max(next.clock, t);
   next.lastEventAt = Math.max(next.lastEventAt, t);
-  addToTimeline(next, { t, type: 'peer-left', by: side, detail: reason });
+  addToTimeline(next, departureEntry(t, side, peer, reason));
   return next;
+}
+
+/** A departure in the timeline; a kick is the server's act (PROTOCOL section 3: type `kicked`, by `server`, naming the peer). */
+function departureEntry(t: number, side: Side | 'server', peer: PeerId, reason: PeerLeftReason): TimelineEntry {
+  return reason === 'kicked' ? { t, type: 'kicked', by: 'server', detail: peer } : { t, type: 'peer-left', by: side, detail: reason };
 }
 
 function applySignal(session: SessionFold, event: SignalRelayedEvent): void {

@@ -170,6 +170,13 @@ describe('session documents (PROTOCOL section 2)', () => {
     }
   });
 
+  it("a kick closes a connected call and shows in the timeline as the server's act, naming the peer", () => {
+    const doc = documentOf(new Script().connected().left(B, 9_000, 'kicked').events);
+    expect(doc).toMatchObject({ connection_state: 'closed', failure_reason: null });
+    expect(doc.events.at(-1)).toEqual({ t: (T0 + 9_000) / 1000, type: 'kicked', by: 'server', detail: B });
+    expect(doc.events.some((event) => event.type === 'peer-left')).toBe(false);
+  });
+
   it('an ICE restart continues the session and counts, either way', () => {
     const doc = documentOf(new Script().connected().signal('offer', B, A, 5_000).signal('answer', A, B, 5_100).signal('offer', A, B, 6_000).events);
     expect(doc.ice_restarts).toBe(2);

@@ -1,0 +1,171 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { DrainState } from '@sg/platform';
+import type { PeerId, RoomId } from '@sg/schema';
+import type { RawData, WebSocket } from 'ws';
+import { GatewayConfig } from '../config/gateway-config';
+import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { ConnectionLimitsService } from '../rate-limit/connection-limits.service';
+import { applyHttpServerLimits } from '../rate-limit/http-server-limits';
+import { AdmissionService } from './admission.service';
+import { CLOSE_CODE } from './close-codes';
+import { ConnectedPeer } from './connected-peer';
+import { DepartureService } from './departure.service';
+import { SignalDispatcher } from './signal-dispatcher';
+import { BINARY_FRAME, SIGNALING_FRAME } from './signaling-ws.adapter';
+
+/**
+ * The `/ws` endpoint (LiveKit's rtcservice, as a Nest gateway): its lifecycle hooks
+ * admit sockets, report closes and ping peers; every frame goes to the dispatcher
+ * through SignalingWsAdapter's one binding. No room logic here.
+ */
+/** The close code of a connection lost without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
+
+@WebSocketGateway({ path: '/ws' })
+export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnApplicationShutdown {
+  private readonly logger = new Logger(SignalingGateway.name);
+  private readonly peers = new Map<WebSocket, ConnectedPeer>();
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly admission: AdmissionService,
+    private readonly dispatcher: SignalDispatcher,
+    private readonly departures: DepartureService,
+    private readonly metrics: SignalingMetrics,
+    private readonly limits: ConnectionLimitsService,
+    private readonly drain: DrainState,
+  ) {}
+
+  get connectionCount(): number {
+    return this.peers.size;
+  }
+
+  /** The sockets open now (admitted or being admitted), e.g. to drain them. */
+  openPeers(): ConnectedPeer[] {
+    return [...this.peers.values()];
+  }
+
+  /** The admitted peers of a room connected to this node now. */
+  peersOfRoom(room: RoomId): ConnectedPeer[] {
+    return this.openPeers().filter((peer) => peer.room === room && peer.member !== null);
+  }
+
+  /** One admitted peer connected to this node now, if any. */
+  findPeer(room: RoomId, peerId: PeerId): ConnectedPeer | undefined {
+    return this.peersOfRoom(room).find((peer) => peer.peerId === peerId);
+  }
+
+  afterInit(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    applyHttpServerLimits(server, this.config.httpTimeouts);
+    this.heartbeat = setInterval(() => this.pingAll(), this.config.timing.heartbeatIntervalMs);
+  }
+
+  handleConnection(ws: WebSocket, request: IncomingMessage): void {
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        const peer = this.peers.get(ws);
+        if (peer) peer.endedByServer = 'too-large';
+        return;
+      }
+      this.logger.debug(`socket error: ${error.message}`);
+    });
+    if (this.drain.isDraining) {
+      // a draining node takes no new peer; 1001 sends it to another node (PROTOCOL section 4)
+      ws.close(CLOSE_CODE.goingAway, 'node draining');
+      return;
+    }
+    if (!this.limits.hasRoomFor(this.peers.size)) {
+      // MAX_CONNECTIONS: refused before any admission work, the way PROTOCOL refuses (upgrade, then close)
+      this.limits.refuseOverloaded(ws);
+      return;
+    }
+    this.metrics.websocketsActive.inc();
+    const peer = this.admission.prepare(ws, request);
+    if (!peer) return;
+    peer.onBackpressure = () => this.limits.backpressureClosed();
+    this.peers.set(ws, peer);
+    ws.on('pong', () => {
+      peer.alive = true;
+    });
+    // the attempt is counted by the address admission settled on (proxy headers included)
+    this.limits
+      .admitAttempt(ws, peer.remoteAddr)
+      .then((allowed) => allowed && this.admission.admit(peer))
+      .then(
+        (admitted) => {
+          if (!admitted) return;
+          for (const raw of peer.early.splice(0)) this.dispatch(peer, raw);
+        },
+        (error: unknown) => this.failed(peer, error),
+      );
+  }
+
+  /** WsAdapter binds ws's `close` event, whose first argument, the close code, Nest passes on as the reason. */
+  handleDisconnect(ws: WebSocket, code?: unknown): void {
+    const peer = this.peers.get(ws);
+    if (!peer) return;
+    this.metrics.websocketsActive.dec();
+    this.peers.delete(ws);
+    if (peer.member) this.departures.socketClosed(peer, typeof code === 'number' ? code : ABNORMAL_CLOSURE);
+  }
+
+  /** Nest's handler wrapper runs this a few microtasks after the frame arrived; frames keep their order. */
+  @SubscribeMessage(SIGNALING_FRAME)
+  handleFrame(ws: WebSocket, frame: RawData | typeof BINARY_FRAME): void {
+    const peer = this.peers.get(ws);
+    if (!peer) return;
+    if (!peer.member) {
+      if (!peer.holdEarly(frame === BINARY_FRAME ? '' : frame.toString())) peer.close(CLOSE_CODE.tryAgainLater, 'too many frames before welcome');
+      return;
+    }
+    if (frame === BINARY_FRAME) return this.dispatcher.reject(peer, 'frames must be JSON text, not binary');
+    this.dispatch(peer, frame.toString());
+  }
+
+  /** Closes every socket, e.g. when this node was declared dead by the cluster. */
+  closeAll(code: number, reason: string): void {
+    for (const peer of this.peers.values()) {
+      // their departure was already announced: no second peer-left
+      peer.member = null;
+      peer.close(code, reason);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /** A bug met by one peer's frame ends that peer's socket, not the node and every peer on it. */
+  private dispatch(peer: ConnectedPeer, raw: string): void {
+    try {
+      this.dispatcher.handle(peer, raw);
+    } catch (error) {
+      this.failed(peer, error);
+    }
+  }
+
+  private failed(peer: ConnectedPeer, error: unknown): void {
+    this.logger.error(`closing a peer after an internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    peer.close(CLOSE_CODE.internalError, 'internal error');
+  }
+
+  private pingAll(): void {
+    for (const peer of this.peers.values()) {
+      if (!peer.member) continue;
+      if (!peer.alive) {
+        // no pong for a whole interval: treat as lost, so the resume window applies
+        peer.endedByServer = 'heartbeat-timeout';
+        peer.ws.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.ws.ping();
+    }
+  }
+}
