@@ -150,7 +150,7 @@ describe('operator actions across two gateway nodes', () => {
       ['GET', '/api/actions'],
     ];
     for (const [method, path] of requests) {
-      for (const headers of [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }] as Array<Record<string, string>>) {
         const response = await call(method, path, headers);
         expect({ method, path, status: response.status }).toEqual({ method, path, status: 401 });
       }
