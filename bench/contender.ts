@@ -30,6 +30,15 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
       return startBareRelay(options.serverCore, nodeFlags);
     case 'peerjs':
       return startPeerJs(options.serverCore, nodeFlags);
+    case 'gateway-1-baseline':
+      return startGatewayNodes({
+        nodes: 1,
+        serverCore: options.serverCore,
+        redisCore: options.loadCore,
+        extraEnv: options.gatewayEnv,
+        nodeFlags,
+        baselineMain: options.baselineGateway,
+      });
     case 'gateway-1':
     case 'gateway-2': {
       return startGatewayNodes({

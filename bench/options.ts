@@ -1,6 +1,8 @@
 import { SignalKind } from './load/payloads';
 
-export const SERVER_NAMES = ['bare', 'peerjs', 'gateway-1', 'gateway-2'] as const;
+export const SERVER_NAMES = ['bare', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline'] as const;
+/** Servers run when --servers is not given; the baseline needs --baseline-gateway. */
+const DEFAULT_SERVERS = ['bare', 'peerjs', 'gateway-1', 'gateway-2'];
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** Options of `npm run bench`; each comes from `--name=value` or the env variable shown. */
@@ -43,6 +45,12 @@ export interface RelayBenchOptions {
   readonly nodeFlags: readonly string[];
   /** --json / BENCH_JSON: file for the raw results. */
   readonly jsonFile: string | undefined;
+  /**
+   * --baseline-gateway / BENCH_BASELINE_GATEWAY: another build's dist/apps/gateway/main.js (e.g.
+   * the previous commit built in a git worktree), run as `gateway-1-baseline` to compare a change
+   * with the code before it in the same run.
+   */
+  readonly baselineGateway: string | undefined;
 }
 
 function raw(argv: readonly string[], flag: string, env: string): string | undefined {
@@ -84,15 +92,18 @@ function core(name: string, value: string | undefined, fallback: number): number
 export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=1000,2000,4000 --sizes=offer,candidate
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000
                  --quiet-wait-seconds=5 --retries=1
-                 --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE]
+                 --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
+                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
 
 /** Reads and checks the options; throws naming the bad one. */
 export function parseOptions(argv: readonly string[] = process.argv.slice(2)): RelayBenchOptions {
-  const servers = list(raw(argv, 'servers', 'BENCH_SERVERS') ?? SERVER_NAMES.join(','));
+  const baselineGateway = raw(argv, 'baseline-gateway', 'BENCH_BASELINE_GATEWAY');
+  const servers = list(raw(argv, 'servers', 'BENCH_SERVERS') ?? [...DEFAULT_SERVERS, ...(baselineGateway ? ['gateway-1-baseline'] : [])].join(','));
   for (const server of servers) {
     if (!(SERVER_NAMES as readonly string[]).includes(server)) throw new Error(`--servers: unknown server "${server}" (${SERVER_NAMES.join(', ')})`);
   }
+  if (servers.includes('gateway-1-baseline') && !baselineGateway) throw new Error('--servers: gateway-1-baseline needs --baseline-gateway=PATH/dist/apps/gateway/main.js');
   const sizes = list(raw(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
   for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
   const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? '1000,2000,4000,8000,16000').map((r) => positive('--rates', r, 0));
@@ -123,5 +134,6 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     cpuProfDir: raw(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
     nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
     jsonFile: raw(argv, 'json', 'BENCH_JSON'),
+    baselineGateway,
   };
 }

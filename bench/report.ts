@@ -183,6 +183,15 @@ export function targetLines(records: readonly ServerRecord[], options: RelayBenc
           `CPU/msg ${(two.serverCpuUsPerMsg / base.serverCpuUsPerMsg).toFixed(2)}x bare (both nodes), Redis ${fixed(two.redisCpuUsPerMsg, 1)} us/msg`,
       );
     }
+    const baseline = stepAt(byName.get('gateway-1-baseline'), kind, options.ratioRate);
+    if (one && baseline) {
+      const cpu = one.serverCpuUsPerMsg / baseline.serverCpuUsPerMsg;
+      const p99 = one.result.latency.p99 / baseline.result.latency.p99;
+      lines.push(
+        `gateway-1 vs gateway-1-baseline ${kind} @${options.ratioRate}/s: CPU/msg ${cpu.toFixed(3)}x (target <= 1.05x) ${verdict(cpu <= 1.05)}; ` +
+          `p99 ${p99.toFixed(3)}x (target <= 1.05x) ${verdict(p99 <= 1.05)}`,
+      );
+    }
     const peerjs = stepAt(byName.get('peerjs'), kind, options.ratioRate);
     if (peerjs) {
       lines.push(

@@ -31,11 +31,14 @@ export interface GatewayOptions {
   readonly extraEnv: Readonly<Record<string, string>>;
   /** Extra node flags for the gateway processes, e.g. --cpu-prof. */
   readonly nodeFlags: readonly string[];
+  /** Another build of the gateway to run instead of this checkout's, as `gateway-1-baseline`. */
+  readonly baselineMain?: string;
 }
 
 /** Starts a throwaway Redis and 1 or 2 gateway nodes on it (PROTOCOL section 4). */
 export async function startGatewayNodes(options: GatewayOptions): Promise<RunningServer> {
-  if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
+  const main = options.baselineMain ?? GATEWAY_MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const redis: BenchRedis = await startRedis(options.redisCore);
   const nodes: ManagedProcess[] = [];
   const urls: string[] = [];
@@ -51,7 +54,7 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
         name: `gateway-${nodeId}-${port}`,
         core: options.serverCore,
         command: process.execPath,
-        args: [...options.nodeFlags, GATEWAY_MAIN],
+        args: [...options.nodeFlags, main],
         cwd: REPO_ROOT,
         env: {
           ...process.env,
@@ -71,8 +74,12 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
     throw error;
   }
   return {
-    name: `gateway-${options.nodes}`,
-    description: options.nodes === 1 ? 'our gateway, one node' : 'our gateway, two nodes (peers of a room on different nodes)',
+    name: options.baselineMain ? 'gateway-1-baseline' : `gateway-${options.nodes}`,
+    description: options.baselineMain
+      ? `the gateway as built at ${options.baselineMain}, one node`
+      : options.nodes === 1
+        ? 'our gateway, one node'
+        : 'our gateway, two nodes (peers of a room on different nodes)',
     target: { protocol: 'gateway', urls },
     serverPids: nodes.map((node) => node.pid),
     redisPid: redis.process.pid,

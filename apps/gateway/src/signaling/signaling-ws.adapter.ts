@@ -6,15 +6,15 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 
-/** The one message pattern of the signaling gateway: every text or binary frame of a socket. */
-export const SIGNALING_FRAME = 'signaling-frame';
+/** Where every frame of a server's sockets goes: the gateway's dispatch, registered in its afterInit. */
+export type FrameSink = (ws: WebSocket, data: RawData, isBinary: boolean) => void;
 
-/**
- * Handed to the frame handler in place of a binary frame's bytes. Nest passes a handler
- * its socket and one message argument only, and the protocol refuses binary frames
- * whatever they hold, so the marker carries all the handler needs without an allocation.
- */
-export const BINARY_FRAME: unique symbol = Symbol('binary frame');
+const frameSinks = new WeakMap<WebSocketServer, FrameSink>();
+
+/** Sends every frame of `server`'s sockets to `sink` (SignalingWsAdapter's binding). */
+export function bindFrames(server: WebSocketServer, sink: FrameSink): void {
+  frameSinks.set(server, sink);
+}
 
 export interface SignalingSocketOptions {
   /** Frames over this close with 1009 (PROTOCOL section 1, MESSAGE_MAX_BYTES). */
@@ -27,14 +27,17 @@ type PathServer = WebSocketServer & { path: string };
  * Nest's WsAdapter with the signaling gateway's socket settings and a direct frame path.
  *
  * Nest's default binding parses every frame as `{event, data}` JSON and runs it through
- * an rxjs pipeline per message (fromEvent, mergeMap, a Promise for the result); the
- * protocol's frames are `{type, ...}` and parsed once by the domain parser, and that
- * per-message machinery measured as a cost on the relay path (docs/architecture.md).
- * So every frame goes, as Nest documents for custom adapters, to the one handler bound to
- * SIGNALING_FRAME, called with the raw bytes; its result is not sent back (the gateway
- * writes its own replies).
+ * rxjs and a chain of Promises per message (the adapter's pipeline, then the handler's
+ * context wrapper); the protocol's frames are `{type, ...}`, parsed once by the domain
+ * parser, and most need no reply. That machinery measured as a large share of the relay's
+ * cost (docs/architecture.md, "The frame path"), so the binding Nest documents for custom
+ * adapters (`bindMessageHandlers`) hands every frame of a gateway that registered a sink
+ * (`bindFrames`, from its afterInit) straight to that sink, in the socket's event, with no
+ * allocation. A server without a sink keeps Nest's default binding.
  */
 export class SignalingWsAdapter extends WsAdapter {
+  /** Which server accepted each socket, to find its frame sink. */
+  private readonly serverOf = new WeakMap<WebSocket, WebSocketServer>();
   private readonly upgradeListeners = new Map<number, { server: Server; listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void }>();
 
   constructor(
@@ -56,13 +59,10 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   override bindMessageHandlers(client: WebSocket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
-    const frameHandler = handlers.find((handler) => handler.message === SIGNALING_FRAME);
-    if (!frameHandler) return super.bindMessageHandlers(client, handlers, transform);
-    const handle = frameHandler.callback as (frame: RawData | typeof BINARY_FRAME) => unknown;
-    client.on('message', (data: RawData, isBinary: boolean) => {
-      // the handler guards itself (one peer's failure closes that peer only), so its result is not awaited
-      handle(isBinary ? BINARY_FRAME : data);
-    });
+    const server = this.serverOf.get(client);
+    const sink = server ? frameSinks.get(server) : undefined;
+    if (!sink) return super.bindMessageHandlers(client, handlers, transform);
+    client.on('message', (data: RawData, isBinary: boolean) => sink(client, data, isBinary));
   }
 
   /** Socket errors are the client's doing (e.g. a frame over maxPayload): the gateway logs them itself, at debug. */
@@ -101,6 +101,9 @@ export class SignalingWsAdapter extends WsAdapter {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    target.handleUpgrade(request, socket, head, (ws) => target.emit('connection', ws, request));
+    target.handleUpgrade(request, socket, head, (ws) => {
+      this.serverOf.set(ws, target);
+      target.emit('connection', ws, request);
+    });
   }
 }

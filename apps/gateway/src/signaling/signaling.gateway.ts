@@ -1,10 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { DrainState } from '@sg/platform';
 import type { PeerId, RoomId } from '@sg/schema';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { ConnectionLimitsService } from '../rate-limit/connection-limits.service';
@@ -14,12 +14,12 @@ import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
 import { DepartureService } from './departure.service';
 import { SignalDispatcher } from './signal-dispatcher';
-import { BINARY_FRAME, SIGNALING_FRAME } from './signaling-ws.adapter';
+import { bindFrames } from './signaling-ws.adapter';
 
 /**
  * The `/ws` endpoint (LiveKit's rtcservice, as a Nest gateway): its lifecycle hooks
  * admit sockets, report closes and ping peers; every frame goes to the dispatcher
- * through SignalingWsAdapter's one binding. No room logic here.
+ * through SignalingWsAdapter's frame binding, registered in afterInit. No room logic here.
  */
 /** The close code of a connection lost without a close frame. */
 const ABNORMAL_CLOSURE = 1006;
@@ -60,7 +60,8 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     return this.peersOfRoom(room).find((peer) => peer.peerId === peerId);
   }
 
-  afterInit(): void {
+  afterInit(wss: WebSocketServer): void {
+    bindFrames(wss, (ws, data, isBinary) => this.handleFrame(ws, data, isBinary));
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     applyHttpServerLimits(server, this.config.httpTimeouts);
     this.heartbeat = setInterval(() => this.pingAll(), this.config.timing.heartbeatIntervalMs);
@@ -115,17 +116,16 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     if (peer.member) this.departures.socketClosed(peer, typeof code === 'number' ? code : ABNORMAL_CLOSURE);
   }
 
-  /** Nest's handler wrapper runs this a few microtasks after the frame arrived; frames keep their order. */
-  @SubscribeMessage(SIGNALING_FRAME)
-  handleFrame(ws: WebSocket, frame: RawData | typeof BINARY_FRAME): void {
+  /** Every frame of every socket, in the order it arrived (SignalingWsAdapter's binding). */
+  handleFrame(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const peer = this.peers.get(ws);
     if (!peer) return;
     if (!peer.member) {
-      if (!peer.holdEarly(frame === BINARY_FRAME ? '' : frame.toString())) peer.close(CLOSE_CODE.tryAgainLater, 'too many frames before welcome');
+      if (!peer.holdEarly(isBinary ? '' : data.toString())) peer.close(CLOSE_CODE.tryAgainLater, 'too many frames before welcome');
       return;
     }
-    if (frame === BINARY_FRAME) return this.dispatcher.reject(peer, 'frames must be JSON text, not binary');
-    this.dispatch(peer, frame.toString());
+    if (isBinary) return this.dispatcher.reject(peer, 'frames must be JSON text, not binary');
+    this.dispatch(peer, data.toString());
   }
 
   /** Closes every socket, e.g. when this node was declared dead by the cluster. */
