@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClientsModule } from '@nestjs/microservices';
 import { RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
-import { PlatformMetricsModule } from '@sg/metrics';
+import { METRIC, PlatformMetricsModule } from '@sg/metrics';
+import { makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import {
   PlatformHealthModule,
@@ -17,6 +18,7 @@ import { SessionStore } from '@sg/session';
 import type Redis from 'ioredis';
 import { AdminApiKeyGuard } from './auth/admin-api-key.guard';
 import { LiveClusterController } from './cluster/live-cluster.controller';
+import { LiveNodesService } from './cluster/live-nodes.service';
 import { AdminSearchConfig } from './config/admin-search-config';
 import { NodeLifecycleController } from './operator/node-lifecycle.controller';
 import { OperatorActionsController } from './operator/operator-actions.controller';
@@ -52,6 +54,12 @@ export class AdminSearchModule {
         AdminApiKeyGuard,
         SessionSearchService,
         ...operatorProviders,
+        LiveNodesService,
+        makeGaugeProvider({
+          name: METRIC.adminNodeRoomsDrift,
+          help: "Rooms a gateway node reports in its heartbeat minus the rooms the room directory holds for it; non-zero for long means the node's view leaks.",
+          labelNames: ['node'],
+        }),
         { provide: RedisRoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRoomDirectory(redis) },
         { provide: RedisNodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisNodeRegistry(redis) },
       ],

@@ -31,6 +31,7 @@ export const METRIC = {
   indexerOwnedShards: 'indexer_owned_shards',
   indexerSessionsDeletedTotal: 'indexer_sessions_deleted_total',
   adminActionsTotal: 'admin_actions_total',
+  adminNodeRoomsDrift: 'admin_node_rooms_drift',
 } as const;
 
 /** PROTOCOL/issue: ICE negotiation from offer to first `connected`, 0.05 s to 10 s. */

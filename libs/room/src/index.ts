@@ -24,3 +24,4 @@ export * from './rate-limit/rate-limit-store';
 export * from './rate-limit/cluster-rate-limiter';
 export * from './rate-limit/connection-attempt-limiter';
 export * from './rate-limit/rate-limit-subject';
+export * from './nodes/heartbeat-continuity';

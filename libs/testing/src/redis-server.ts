@@ -5,23 +5,28 @@ import { freePort } from './free-port';
 export interface ThrowawayRedis {
   readonly url: string;
   readonly port: number;
+  /** Kills the server (SIGKILL); with persistence, what was written is kept on disk. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts a private `redis-server` on a free loopback port, persisting nothing.
- * Tests never share the machine's Redis: they pass on any machine with the binary.
+ * Starts a private `redis-server` on a free loopback port, persisting nothing unless
+ * `persistDir` is given (then every write goes to an append-only file there, so a
+ * restart on the same port and directory comes back with the data, like a production
+ * Redis with persistence). Tests never share the machine's Redis: they pass on any machine
+ * with the binary.
  */
-export async function startRedisServer(options: { port?: number } = {}): Promise<ThrowawayRedis> {
+export async function startRedisServer(options: { port?: number; persistDir?: string } = {}): Promise<ThrowawayRedis> {
   const binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
   if (spawnSync(binary, ['--version']).error) {
     throw new Error(`${binary} is not installed: install it (Debian: apt-get install -y redis-server) to run these tests`);
   }
   // a given port restarts "the same" Redis, empty, as after a crash without persistence
   const port = options.port ?? (await freePort());
+  const persistence = options.persistDir ? ['--dir', options.persistDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'yes', '--loglevel', 'warning'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   await waitForPort(port, 5_000);

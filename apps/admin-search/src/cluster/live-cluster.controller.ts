@@ -1,7 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
+import { RedisRoomDirectory } from '@sg/cluster';
 import { AdminApiKeyGuard } from '../auth/admin-api-key.guard';
-import { NodeLifecycleView } from '../operator/node-lifecycle.view';
+import { LiveNodesService } from './live-nodes.service';
 
 export interface LiveRoomPeer {
   peer_id: string;
@@ -16,8 +16,7 @@ export interface LiveRoomPeer {
 export class LiveClusterController {
   constructor(
     private readonly directory: RedisRoomDirectory,
-    private readonly registry: RedisNodeRegistry,
-    private readonly lifecycle: NodeLifecycleView,
+    private readonly nodesView: LiveNodesService,
   ) {}
 
   @Get('rooms')
@@ -32,7 +31,7 @@ export class LiveClusterController {
   }
 
   @Get('nodes')
-  async nodes() {
-    return this.lifecycle.apply(await this.registry.liveNodes());
+  nodes() {
+    return this.nodesView.liveNodes();
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DrainState } from '@sg/platform';
-import { NodeRegistry, NodeStatus, PeerBus, ResumeDirectory, RoomHub } from '@sg/room';
+import { HeartbeatContinuity, NodeRegistry, NodeStatus, PeerBus, ResumeDirectory, RoomHub } from '@sg/room';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { CLOSE_CODE } from '../signaling/close-codes';
@@ -20,6 +20,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
   private timer: NodeJS.Timeout | null = null;
   private registered = false;
   private ticking: Promise<void> | null = null;
+  private continuity!: HeartbeatContinuity;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -34,6 +35,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.continuity = new HeartbeatContinuity({ heartbeatIntervalMs: this.config.timing.nodeHeartbeatIntervalMs, nodeTtlMs: this.config.timing.nodeTtlMs });
     // subscribed before the first admission, so no announcement to this node is missed
     await this.bus.subscribe(this.config.nodeId, (message) => {
       this.metrics.fanout.observe(Math.max(0, Date.now() - message.sentAt) / 1000);
@@ -58,13 +60,25 @@ export class NodeLivenessService implements OnApplicationBootstrap {
 
   private async runTick(): Promise<void> {
     try {
-      await this.beat();
-      await this.reapDeadNodes();
+      if (!(await this.beatOrMiss())) return;
+      // after a gap (Redis restarted or away) the others get a TTL to beat again before they are judged
+      if (this.continuity.mayJudgeOthers()) await this.reapDeadNodes();
       await this.departures.endExpiredHolds();
     } catch (error) {
-      this.logger.warn(`node heartbeat failed: ${String(error)}`);
+      this.logger.warn(`node sweep failed: ${String(error)}`);
     } finally {
       this.ticking = null;
+    }
+  }
+
+  private async beatOrMiss(): Promise<boolean> {
+    try {
+      await this.beat();
+      return true;
+    } catch (error) {
+      this.continuity.missed();
+      this.logger.warn(`node heartbeat failed: ${String(error)}`);
+      return false;
     }
   }
 
@@ -81,6 +95,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
       this.registry.heartbeat(status, this.config.timing.nodeTtlMs, !this.registered),
     );
     this.registered = true;
+    this.continuity.beat();
     if (result === 'reaped') {
       // the cluster declared this node dead and told its peers: they must reconnect
       this.logger.error('this node was declared dead by the cluster (missed heartbeats); closing its peers');

@@ -63,7 +63,7 @@ export class DepartureService implements OnApplicationShutdown {
     const pending = this.metrics
       .timeRedis('hold', () => this.resumes.hold(room, peerId, resumeKey, 'timeout', windowMs))
       .then(
-        () => this.sweepAfter(peerId, windowMs + WINDOW_END_SLACK_MS),
+        () => this.sweepAfter(room, peerId, windowMs + WINDOW_END_SLACK_MS),
         (error: unknown) => {
           // without the hold in Redis nobody else will end it: this node leaves for it after the window
           this.logger.warn(`could not hold a lost peer, it leaves after the window: ${String(error)}`);
@@ -118,14 +118,28 @@ export class DepartureService implements OnApplicationShutdown {
     this.metrics.roomsActive.set(this.hub.roomCount);
   }
 
-  private sweepAfter(peerId: PeerId, delayMs: number): void {
+  private sweepAfter(room: RoomId, peerId: PeerId, delayMs: number): void {
     if (this.stopping) return;
     clearTimeout(this.resumeTimers.get(peerId));
     const timer = setTimeout(() => {
       this.resumeTimers.delete(peerId);
-      this.endExpiredHolds().catch((error: unknown) => this.logger.warn(`could not end expired holds, the next tick retries: ${String(error)}`));
+      this.endExpiredHolds()
+        .then(() => this.forgetIfGone(room, peerId))
+        .catch((error: unknown) => this.logger.warn(`could not end expired holds, the next tick retries: ${String(error)}`));
     }, delayMs);
     this.resumeTimers.set(peerId, timer);
+  }
+
+  /**
+   * A held peer whose window ended while another node swept first (only the first sweeper
+   * gets each hold back), or that resumed elsewhere: its seat here is gone, so its local
+   * slot goes too, or this node would count its room for ever (`GET /api/nodes`).
+   */
+  async forgetIfGone(room: RoomId, peerId: PeerId): Promise<void> {
+    if (!this.hub.isDetached(room, peerId)) return;
+    const member = await this.directory.member(room, peerId);
+    if (member && member.node === this.config.nodeId) return;
+    if (this.hub.forgetDetached(room, peerId)) this.metrics.roomsActive.set(this.hub.roomCount);
   }
 
   onApplicationShutdown(): void {

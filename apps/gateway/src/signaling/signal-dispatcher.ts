@@ -175,7 +175,12 @@ export class SignalDispatcher {
   }
 
   private unknownPeer(peer: ConnectedPeer, message: { to?: string; id?: string }): void {
-    const detail = message.to === peer.peerId ? 'a peer cannot signal itself' : `no peer "${String(message.to).slice(0, 64)}" in this room`;
+    const detail =
+      message.to === undefined
+        ? 'no other peer of this room has been announced to you yet: wait for peer-joined, or name the peer with `to`'
+        : message.to === peer.peerId
+          ? 'a peer cannot signal itself'
+          : `no peer "${String(message.to).slice(0, 64)}" in this room`;
     this.sendError(peer, 'unknown-peer', detail, message.id);
   }
 

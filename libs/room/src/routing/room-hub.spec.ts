@@ -363,6 +363,41 @@ describe(RoomHub.name, () => {
     });
   });
 
+  describe('forgetDetached', () => {
+    it('forgets a held peer and, with it, a room that has no other local peer', () => {
+      const { hub } = setup();
+      join(hub, ROOM, member('p1'), [member('r1', NODE_B)]);
+      hub.detach(ROOM, 'p1' as PeerId);
+
+      expect(hub.forgetDetached(ROOM, 'p1' as PeerId)).toBe(true);
+      expect(hub.isLocal(ROOM, 'p1' as PeerId)).toBe(false);
+      expect(hub.roomCount).toBe(0);
+    });
+
+    it('keeps a peer that has its socket here, and one whose join is in progress', () => {
+      const { hub } = setup();
+      join(hub, ROOM, member('p1'));
+      hub.beginJoin(ROOM, 'p2' as PeerId);
+
+      expect(hub.forgetDetached(ROOM, 'p1' as PeerId)).toBe(false);
+      expect(hub.forgetDetached(ROOM, 'p2' as PeerId)).toBe(false);
+      expect(hub.isLocal(ROOM, 'p1' as PeerId)).toBe(true);
+      expect(hub.roomCount).toBe(1);
+    });
+
+    it("drops a held peer's slot when another node announces that it left", () => {
+      const { hub } = setup();
+      join(hub, ROOM, member('p1'), [member('r1', NODE_B)]);
+      join(hub, ROOM, member('p2'), [member('r1', NODE_B), member('p1')]);
+      hub.detach(ROOM, 'p1' as PeerId);
+      hub.receive(remoteMessage({ to: ['p2' as PeerId], frame: '{"type":"peer-left","peerId":"p1","reason":"timeout"}', type: 'peer-left', from: undefined, left: 'p1' as PeerId }));
+
+      expect(hub.isLocal(ROOM, 'p1' as PeerId)).toBe(false);
+      expect(hub.isLocal(ROOM, 'p2' as PeerId)).toBe(true);
+      expect(hub.roomCount).toBe(1);
+    });
+  });
+
   describe('deliver', () => {
     it('stamps remote messages with the injected clock and the sender', () => {
       const { hub, bus } = setup();

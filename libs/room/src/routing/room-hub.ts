@@ -235,6 +235,25 @@ export class RoomHub {
     for (const peerId of message.to) {
       this.deliverLocal(localRoom, message.room, peerId, message.frame, message.type, message.from);
     }
+    // a peer held here whose hold another node ended: its slot must not keep the room alive
+    if (message.left) this.forgetDetached(message.room, message.left);
+  }
+
+  /**
+   * Forgets a local peer that lost its socket (held for resume) once its seat is gone
+   * elsewhere: another node ended its hold, or it resumed on another node. False when the
+   * peer has a socket here or a join in progress.
+   */
+  forgetDetached(room: RoomId, peerId: PeerId): boolean {
+    if (!this.isDetached(room, peerId)) return false;
+    this.dropSlot(room, peerId);
+    return true;
+  }
+
+  /** Whether a local peer lost its socket and is held for resume here. */
+  isDetached(room: RoomId, peerId: PeerId): boolean {
+    const slot = this.rooms.get(room)?.slots.get(peerId);
+    return slot !== undefined && slot.sink === null && slot.queue === null;
   }
 
   private deliverLocal(

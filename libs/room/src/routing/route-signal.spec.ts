@@ -31,7 +31,7 @@ describe(routeSignal.name, () => {
     expect(routeSignal(room(alice, bob, carol), alice.peerId, undefined)).toEqual({ ok: true, targets: [bob, carol] });
   });
 
-  it('routes a room-wide signal from a lone member to nobody', () => {
-    expect(routeSignal(room(alice), alice.peerId, undefined)).toEqual({ ok: true, targets: [] });
+  it('refuses a room-wide signal while no other peer is known: it would reach nobody', () => {
+    expect(routeSignal(room(alice), alice.peerId, undefined)).toEqual({ ok: false, code: 'unknown-peer' });
   });
 });

@@ -8,7 +8,8 @@ export type RouteSignalResult =
 /**
  * Who receives a signal from `from`: the peer named by `to`, or every other
  * peer of the room. `members` is one room's view, so a signal can never leave
- * its room; naming yourself or an absent peer is `unknown-peer`.
+ * its room; naming yourself or an absent peer is `unknown-peer`, and so is a
+ * room-wide signal while the view holds no other peer (none announced yet).
  */
 export function routeSignal(
   members: ReadonlyMap<PeerId, RoomMember>,
@@ -21,5 +22,6 @@ export function routeSignal(
   }
   const targets: RoomMember[] = [];
   for (const member of members.values()) if (member.peerId !== from) targets.push(member);
-  return { ok: true, targets };
+  // a room-wide signal that reaches nobody is answered, never dropped in silence (PROTOCOL section 1)
+  return targets.length > 0 ? { ok: true, targets } : { ok: false, code: 'unknown-peer' };
 }
