@@ -5,16 +5,24 @@ const TRANSPORT_AND_FRAMEWORK = ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'ioredi
 
 const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'];
 
+/**
+ * libs/cluster holds the Redis Streams transport, a Nest `CustomTransportStrategy` (STYLE.md: "A durable
+ * transport (Redis Streams) is a CustomTransportStrategy in libs/cluster"): it may use Nest's transport API
+ * (@nestjs/microservices, @nestjs/common), and its tests Nest's testing module; the rest of Nest stays out.
+ */
+const NEST_BEYOND_TRANSPORT = ['@nestjs/core', '@nestjs/config', '@nestjs/platform-*', '@nestjs/websockets', '@nestjs/terminus'];
+
 /** Layering: apps -> platform / infra -> domain -> contract (STYLE.md). */
-function depConstraints({ testsMayUseTestingLib }) {
+function depConstraints({ testsMayUseTestingLib, nestTransport = false }) {
   const testing = testsMayUseTestingLib ? ['type:testing'] : [];
+  const nest = nestTransport ? [...NEST_BEYOND_TRANSPORT, ...(testsMayUseTestingLib ? [] : ['@nestjs/testing'])] : ['@nestjs/*'];
   return [
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract', ...testing] },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:infra', 'type:domain', 'type:contract', ...testing] },
     {
       sourceTag: 'type:infra',
       onlyDependOnLibsWithTags: ['type:domain', 'type:contract', ...testing],
-      bannedExternalImports: ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift'],
+      bannedExternalImports: [...nest, 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift'],
     },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contract', ...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },
     { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },
@@ -44,6 +52,15 @@ export default [
     // tests may use the testing lib (throwaway Redis, app processes, werift helpers); production code may not
     files: TEST_FILES,
     rules: { '@nx/enforce-module-boundaries': boundaries({ testsMayUseTestingLib: true }) },
+  },
+  {
+    files: ['libs/cluster/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': boundaries({ testsMayUseTestingLib: false, nestTransport: true }) },
+  },
+  {
+    files: ['libs/cluster/**/*.spec.ts', 'libs/cluster/**/*.int-spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ testsMayUseTestingLib: true, nestTransport: true }) },
   },
   {
     files: ['bench/**/*.ts', 'tools/**/*.ts'],

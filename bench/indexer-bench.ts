@@ -1,8 +1,9 @@
 /**
- * Indexer benchmark (not a test): the real indexing loop (`SessionIndexer` reading the
- * Redis streams through the consumer group, folding, writing a SQLite file, acknowledging)
- * fed by the real gateway sink (`RedisStreamSessionEventSink`), in this one process, on a
- * throwaway redis-server. Two measurements:
+ * Indexer benchmark (not a test): the indexing path as the app runs it (`RedisStreamsTransport`
+ * reading the Redis streams through the consumer group and handing each batch to the app's
+ * `SessionEventsController` as a Nest microservice, `SessionIndexer` folding and writing a
+ * SQLite file, the transport acknowledging) fed by the real gateway sink
+ * (`RedisStreamSessionEventSink`), in this one process, on a throwaway redis-server. Two measurements:
  *
  *  1. throughput: complete calls are written to the streams first, then the indexer
  *     starts and the time from its first batch to the last event indexed gives events/s;
@@ -19,16 +20,11 @@ import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import {
-  RedisPeerRecordStore,
-  RedisSessionDeadlines,
-  RedisShardLeases,
-  RedisStreamSessionEventSink,
-  RedisStreamSessionEventSource,
-} from '../libs/cluster/src';
+import { RedisStreamSessionEventSink } from '../libs/cluster/src';
 import type { NodeId, PeerId, RoomId, SessionEvent } from '../libs/schema/src';
-import { SessionIndexer, SessionIndexerObserver } from '../libs/session/src';
+import type { SessionIndexerObserver } from '../libs/session/src';
 import { SqliteSessionStore } from '../libs/store/src';
+import { startableIndexer } from './util/startable-indexer';
 import { readCpu, cpuDeltaNs } from './util/cpu-time';
 import { startRedis } from './util/redis-server';
 import { summarizeMicros } from './util/stats';
@@ -157,25 +153,6 @@ function gatewaySinks(redis: Redis): RedisStreamSessionEventSink[] {
   return NODES.map(() => new RedisStreamSessionEventSink(redis, { flushIntervalMs: 100, maxBatch: 500, maxBuffered: 200_000, streamMaxLen: 1_000_000 }, observer));
 }
 
-/** The indexer as apps/diagnostics-indexer wires it, with its defaults. */
-function startIndexer(redis: Redis, store: SqliteSessionStore, observer: Measuring): { indexer: SessionIndexer; source: RedisStreamSessionEventSource; running: Promise<void> } {
-  const leaseTtlMs = 5_000;
-  const source = new RedisStreamSessionEventSource(redis, new RedisShardLeases(redis, 'bench-indexer', { ttlMs: leaseTtlMs }), {
-    consumer: 'bench-indexer',
-    leaseRenewMs: Math.floor(leaseTtlMs / 3),
-    deadLetterMaxLen: 100_000,
-  });
-  const indexer = new SessionIndexer(
-    source,
-    store,
-    new RedisPeerRecordStore(redis, { ttlSeconds: 86_400, leftTtlSeconds: 600 }),
-    new RedisSessionDeadlines(redis),
-    { rules: { negotiationTimeoutMs: 30_000, iceTimeoutMs: 30_000 }, batchEntries: 200, idleWaitMs: 500, retryDelayMs: 100 },
-    observer,
-  );
-  return { indexer, source, running: indexer.run() };
-}
-
 async function throughputRun(redisUrl: string, directory: string, options: IndexerBenchOptions): Promise<string[]> {
   const redis = new Redis(redisUrl);
   await redis.flushdb();
@@ -193,14 +170,13 @@ async function throughputRun(redisUrl: string, directory: string, options: Index
 
   const store = new SqliteSessionStore({ path: join(directory, 'throughput.db') });
   const observer = new Measuring();
+  const indexer = await startableIndexer(redis, store, observer);
   const cpuBefore = readCpu(process.pid);
   const indexStarted = performance.now();
-  const { indexer, source, running } = startIndexer(redis, store, observer);
+  await indexer.start();
   await observer.until(total, 600_000);
   const cpuNs = cpuDeltaNs(cpuBefore, readCpu(process.pid));
-  indexer.stop();
-  await running;
-  await source.close();
+  await indexer.stop();
   // from the indexer's start (leases and groups included) to its last batch acknowledged
   const seconds = (observer.lastBatchAt - indexStarted) / 1000;
   const sessions = (store.db.prepare("SELECT count(*) AS n FROM sessions WHERE connection_state = 'closed'").get() as { n: number }).n;
@@ -227,7 +203,8 @@ async function lagRun(redisUrl: string, directory: string, options: IndexerBench
   await redis.flushdb();
   const store = new SqliteSessionStore({ path: join(directory, 'lag.db') });
   const observer = new Measuring();
-  const { indexer, source, running } = startIndexer(redis, store, observer);
+  const indexer = await startableIndexer(redis, store, observer);
+  await indexer.start();
   const sinks = gatewaySinks(redis);
   // warm up (leases, groups, JIT) before measuring
   await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -253,9 +230,7 @@ async function lagRun(redisUrl: string, directory: string, options: IndexerBench
   const sendSeconds = (performance.now() - started) / 1000;
   await Promise.all(sinks.map((sink) => sink.close()));
   await observer.until(total, 30_000);
-  indexer.stop();
-  await running;
-  await source.close();
+  await indexer.stop();
   await store.close();
   await redis.quit();
   const lag = summarizeMicros(Float64Array.from(observer.lags));

@@ -5,17 +5,19 @@ import { indexerMetricProviders, PlatformMetricsModule } from '@sg/metrics';
 import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, SessionStoreModule, sessionStoreReadiness } from '@sg/platform';
 import { SessionStore } from '@sg/session';
 import { IndexerConfig } from './config/indexer-config';
+import { SessionEventsController } from './indexing/session-events.controller';
 import { sessionIndexingProviders } from './indexing/session-indexing.providers';
 import { SessionIndexingService } from './indexing/session-indexing.service';
 import { SessionRetentionService } from './retention/session-retention.service';
 
-/** The indexing loop and retention, on the configured session store. */
+/** Indexing (the streams' transport, its handler and the deadline clock) and retention, on the configured session store. */
 @Module({})
 class SessionIndexingModule {
   static forRoot(config: IndexerConfig, store: DynamicModule): DynamicModule {
     return {
       module: SessionIndexingModule,
       imports: [store],
+      controllers: [SessionEventsController],
       providers: [{ provide: IndexerConfig, useValue: config }, ...indexerMetricProviders, ...sessionIndexingProviders, SessionIndexingService, SessionRetentionService],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { RedisStreamsTransport } from '@sg/cluster';
 import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
 import { IndexerConfig } from './config/indexer-config';
 import { IndexerEnv } from './config/indexer-env';
@@ -6,7 +7,10 @@ import { IndexerModule } from './indexer.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(IndexerEnv, 'diagnostics-indexer', (env) => new IndexerConfig(env));
-  await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port);
+  await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port, {
+    // the session event streams as a Nest transport, built by DI (it reads the module's SessionEventSource)
+    microservices: (app) => [{ strategy: app.get(RedisStreamsTransport) }],
+  });
 }
 
 main().catch((error: unknown) => {

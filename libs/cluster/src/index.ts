@@ -11,5 +11,7 @@ export * from './indexing/redis-shard-leases';
 export * from './indexing/redis-stream-session-event-source';
 export * from './indexing/redis-peer-record-store';
 export * from './indexing/redis-session-deadlines';
+export * from './indexing/redis-streams.context';
+export * from './indexing/redis-streams.transport';
 export * from './rate-limit/redis-rate-limit-store';
 export * from './operator/redis-operator-action-log';

@@ -20,6 +20,8 @@ export * from './ports/session-event-source';
 export * from './ports/peer-record-store';
 export * from './ports/session-deadlines';
 export * from './indexing/session-indexer';
+export * from './indexing/indexed-session-events';
+export * from './indexing/session-event-patterns';
 // filter
 export * from './filter/filter-ast';
 export * from './filter/facet-value';

@@ -2,79 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import {
-  REDIS_KEYS,
-  RedisPeerRecordStore,
-  RedisSessionDeadlines,
-  RedisShardLeases,
-  RedisStreamSessionEventSink,
-  RedisStreamSessionEventSource,
-  sessionEventShardOf,
-} from '@sg/cluster';
+import { REDIS_KEYS, RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSink, RedisStreamSessionEventSource, sessionEventShardOf } from '@sg/cluster';
 import type { NodeId, PeerId, RoomId, SessionDocument, SessionEvent, SessionId } from '@sg/schema';
-import { SessionIndexer, SessionIndexerObserver, sessionIdFor, SessionRules, SessionStore, StoredSession } from '@sg/session';
+import { SessionIndexer, sessionIdFor, SessionRules, SessionStore, StoredSession } from '@sg/session';
 import { SqliteSessionStore } from '@sg/store';
+import { counting, RunningIndexer } from './testing/running-indexer';
 
 const RULES: SessionRules = { negotiationTimeoutMs: 400, iceTimeoutMs: 400 };
 const directory = mkdtempSync(join(tmpdir(), 'indexing-'));
 let files = 0;
-
-interface Counting extends SessionIndexerObserver {
-  events: number;
-  deadLetters: number;
-}
-
-function counting(): Counting {
-  return {
-    events: 0,
-    deadLetters: 0,
-    batch(_entries, events) {
-      this.events += events;
-    },
-    lag: () => undefined,
-    storeWrite: () => undefined,
-    deadLettered(events) {
-      this.deadLetters += events;
-    },
-    deadlinesFired: () => undefined,
-    retry: () => undefined,
-  };
-}
-
-class RunningIndexer {
-  readonly source: RedisStreamSessionEventSource;
-  readonly indexer: SessionIndexer;
-  readonly observer = counting();
-  private readonly running: Promise<void>;
-
-  constructor(
-    redis: Redis,
-    readonly store: SessionStore,
-    name: string,
-    leaseTtlMs = 600,
-  ) {
-    this.source = new RedisStreamSessionEventSource(redis, new RedisShardLeases(redis, name, { ttlMs: leaseTtlMs }), {
-      consumer: name,
-      leaseRenewMs: Math.floor(leaseTtlMs / 3),
-      deadLetterMaxLen: 1_000,
-    });
-    this.indexer = new SessionIndexer(
-      this.source,
-      store,
-      new RedisPeerRecordStore(redis, { ttlSeconds: 3_600, leftTtlSeconds: 60 }),
-      new RedisSessionDeadlines(redis),
-      { rules: RULES, batchEntries: 50, idleWaitMs: 50, retryDelayMs: 20 },
-      this.observer,
-    );
-    this.running = this.indexer.run();
-  }
-
-  async stop(): Promise<void> {
-    this.indexer.stop();
-    await this.running;
-    await this.source.close();
-  }
-}
 
 /** What two gateway nodes write for one pair of peers, through the real sink. */
 class Gateways {
@@ -141,7 +77,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('a complete call between peers on two nodes becomes one document with both sides', async () => {
     const store = newStore();
-    const indexer = new RunningIndexer(redis, store, 'ix-1');
+    const indexer = await RunningIndexer.start(redis, store, RULES, 'ix-1');
     const gateways = new Gateways(redis);
     const id = call(gateways, 'room-1', 'pa', 'pb', Date.now(), 'closed');
     await gateways.flush();
@@ -167,7 +103,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('deadlines fire with no further event: no-answer and ice-timeout', async () => {
     const store = newStore();
-    const indexer = new RunningIndexer(redis, store, 'ix-1');
+    const indexer = await RunningIndexer.start(redis, store, RULES, 'ix-1');
     const gateways = new Gateways(redis);
     const now = Date.now();
     const unanswered = call(gateways, 'room-2', 'qa', 'qb', now, 'no-answer');
@@ -185,7 +121,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('a deadline survives an indexer restart', async () => {
     const store = newStore();
-    const first = new RunningIndexer(redis, store, 'ix-1');
+    const first = await RunningIndexer.start(redis, store, RULES, 'ix-1');
     const gateways = new Gateways(redis);
     const id = call(gateways, 'room-5', 'ta', 'tb', Date.now(), 'no-answer');
     await gateways.flush();
@@ -193,7 +129,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     await first.stop();
     await new Promise((resolve) => setTimeout(resolve, RULES.negotiationTimeoutMs + 50));
     expect((await store.get(id))?.connection_state).toBe('new');
-    const second = new RunningIndexer(redis, store, 'ix-2');
+    const second = await RunningIndexer.start(redis, store, RULES, 'ix-2');
     expect(await eventually(() => store.get(id), (d) => d?.connection_state === 'failed')).toMatchObject({ failure_reason: 'no-answer' });
     await second.stop();
     await store.close();
@@ -206,13 +142,13 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     // every batch loads folds (a write is skipped when a batch changed no session)
     hangingStore.loadFolds = () => new Promise<never>(() => undefined);
     hangingStore.write = (_sessions: readonly StoredSession[]) => new Promise<void>(() => undefined);
-    const doomed = new RunningIndexer(redis, hangingStore, 'ix-doomed', 400);
+    const doomed = await RunningIndexer.start(redis, hangingStore, RULES, 'ix-doomed', 400);
     const gateways = new Gateways(redis);
     const ids = Array.from({ length: 30 }, (_, i) => call(gateways, `room-k${i}`, `ka${i}`, `kb${i}`, Date.now(), 'closed'));
     await gateways.flush();
     const pendingOf = (room: string) => redis.xpending(REDIS_KEYS.sessionEvents(sessionEventShardOf(room)), 'indexer').then((reply) => Number((reply as [number])[0]), () => 0);
     await eventually(() => pendingOf('room-k0'), (n) => n > 0);
-    const survivor = new RunningIndexer(redis, store, 'ix-survivor', 400);
+    const survivor = await RunningIndexer.start(redis, store, RULES, 'ix-survivor', 400);
     for (const id of ids) await eventually(() => store.get(id), (d) => d?.connection_state === 'closed', 8_000);
     doomed.indexer.stop();
     doomed.source['blocking'].disconnect();
@@ -250,7 +186,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     // every entry again, verbatim, after the originals: new ids, the same writer and sequence numbers
     for (const [, fields] of originals) await redis.xadd(stream, '*', ...fields);
     const store = newStore();
-    const indexer = new RunningIndexer(redis, store, 'ix-1');
+    const indexer = await RunningIndexer.start(redis, store, RULES, 'ix-1');
     // read and acknowledged, copies included
     await eventually(async () => indexer.observer.events, (n) => n >= 2 * 8);
     expect(await redis.xlen(stream)).toBe(0);
@@ -264,8 +200,8 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('two indexers share the shards and the load', async () => {
     const store = newStore();
-    const one = new RunningIndexer(redis, store, 'ix-1', 600);
-    const two = new RunningIndexer(redis, store, 'ix-2', 600);
+    const one = await RunningIndexer.start(redis, store, RULES, 'ix-1', 600);
+    const two = await RunningIndexer.start(redis, store, RULES, 'ix-2', 600);
     await eventually(async () => [one.source.ownedShards().length, two.source.ownedShards().length], ([a, b]) => a === 8 && b === 8);
     const gateways = new Gateways(redis);
     const ids = Array.from({ length: 40 }, (_, i) => call(gateways, `room-s${i}`, `a${i}`, `b${i}`, Date.now(), 'closed'));
@@ -283,7 +219,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
 
   it('an invalid event goes to the dead-letter stream; the rest of its entry is indexed', async () => {
     const store = newStore();
-    const indexer = new RunningIndexer(redis, store, 'ix-1');
+    const indexer = await RunningIndexer.start(redis, store, RULES, 'ix-1');
     const t = Date.now();
     const good: SessionEvent[] = [
       { kind: 'signal', t, room: 'room-7' as RoomId, node: 'node-1' as NodeId, signal: 'offer', from: 'va' as PeerId, to: 'vb' as PeerId },

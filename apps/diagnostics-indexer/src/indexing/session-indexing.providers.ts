@@ -1,12 +1,19 @@
 import { Provider } from '@nestjs/common';
-import { RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource } from '@sg/cluster';
+import { RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource, RedisStreamsTransport } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
-import { PeerRecordStore, SessionDeadlines, SessionEventSource, SessionIndexer, SessionStore } from '@sg/session';
+import { IndexedSessionEvents, PeerRecordStore, SESSION_EVENTS_PATTERN, SessionDeadlines, SessionEventSource, SessionIndexer, SessionIndexerObserver, SessionStore } from '@sg/session';
 import type Redis from 'ioredis';
 import { IndexerConfig } from '../config/indexer-config';
 import { IndexerMetrics } from './indexer-metrics';
 
-/** The one factory that binds the indexer's ports to Redis and the configured store. */
+const RETRY_DELAY_MS = 100;
+
+/** Longest wait for new entries or the next deadline: waiting longer than a quarter of the lag promise would spend it on idling. */
+function idleWaitMs(config: IndexerConfig): number {
+  return Math.min(500, Math.floor(config.indexing.maxLagMs / 4));
+}
+
+/** The one factory that binds the indexer's ports to Redis and the configured store, and its transport to the streams. */
 export const sessionIndexingProviders: Provider[] = [
   IndexerMetrics,
   {
@@ -36,14 +43,30 @@ export const sessionIndexingProviders: Provider[] = [
         store,
         peers,
         deadlines,
-        {
-          rules: config.rules,
-          batchEntries: config.indexing.batchEntries,
-          // waiting longer than a quarter of the lag promise would spend it on idling
-          idleWaitMs: Math.min(500, Math.floor(config.indexing.maxLagMs / 4)),
-          retryDelayMs: 100,
-        },
+        { rules: config.rules, batchEntries: config.indexing.batchEntries, idleWaitMs: idleWaitMs(config), retryDelayMs: RETRY_DELAY_MS },
+        metrics,
+      ),
+  },
+  {
+    // main.ts connects it as the app's microservice transport; SessionEventsController handles its batches
+    provide: RedisStreamsTransport,
+    inject: [SessionEventSource, SessionIndexer, IndexerConfig, IndexerMetrics],
+    useFactory: (source: SessionEventSource, indexer: SessionIndexer, config: IndexerConfig, metrics: IndexerMetrics) =>
+      observeSessionEventsTransport(
+        new RedisStreamsTransport(source, { batchEntries: config.indexing.batchEntries, blockMs: idleWaitMs(config), retryDelayMs: RETRY_DELAY_MS }),
+        indexer,
         metrics,
       ),
   },
 ];
+
+/** Counts the transport's retries, and reports each acknowledged batch to the indexer. */
+export function observeSessionEventsTransport(transport: RedisStreamsTransport, indexer: SessionIndexer, observer: Pick<SessionIndexerObserver, 'retry'>): RedisStreamsTransport {
+  transport.on('retry', (stage, error) => observer.retry(stage, error));
+  // counted, and its lag measured, once acknowledged: consumed means written and acknowledged
+  transport.on('acknowledged', (_entries, result) => {
+    if (!(result instanceof IndexedSessionEvents)) throw new Error(`the ${SESSION_EVENTS_PATTERN} handler resolved to no IndexedSessionEvents`);
+    indexer.acknowledged(result);
+  });
+  return transport;
+}

@@ -3,11 +3,15 @@ import { RedisStreamSessionEventSource } from '@sg/cluster';
 import { SessionEventSource, SessionIndexer } from '@sg/session';
 import { IndexerMetrics } from './indexer-metrics';
 
-/** Runs the indexing loop for the app's lifetime and hands shards over on shutdown. */
+/**
+ * Runs the indexer's deadline clock and the stream gauges for the app's lifetime. The
+ * streams themselves are read by `RedisStreamsTransport` (connected in main.ts), which
+ * Nest closes after this service's shutdown hook and which releases the shards.
+ */
 @Injectable()
 export class SessionIndexingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionIndexingService.name);
-  private running: Promise<void> | null = null;
+  private deadlines: Promise<void> | null = null;
   private gauges: NodeJS.Timeout | null = null;
 
   constructor(
@@ -17,18 +21,20 @@ export class SessionIndexingService implements OnApplicationBootstrap, BeforeApp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = this.indexer.run().catch((error: unknown) => this.logger.error(`indexing stopped: ${String(error)}`));
+    this.deadlines = this.indexer.runDeadlines().catch((error: unknown) => this.logger.error(`deadline clock stopped: ${String(error)}`));
     this.gauges = setInterval(() => void this.updateGauges(), 5_000);
     this.gauges.unref();
   }
 
-  /** Before any connection closes: the store (SessionStoreModule) and Redis close after this. */
+  /**
+   * Before the transport closes and before any connection closes (the store and Redis close
+   * after both): the deadline round under way is written, and from now on a failing write
+   * fails its batch instead of retrying, so the transport's close does not wait on an outage.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.gauges) clearInterval(this.gauges);
     this.indexer.stop();
-    // the batch under way is written and acknowledged before the shards are released
-    await this.running;
-    await this.source.close().catch((error: unknown) => this.logger.warn(`could not release shards: ${String(error)}`));
+    await this.deadlines;
   }
 
   private async updateGauges(): Promise<void> {

@@ -10,12 +10,13 @@ import type { PeerRecordStore } from '../ports/peer-record-store';
 import type { SessionDeadlines } from '../ports/session-deadlines';
 import type { SessionEventEntry, SessionEventSource } from '../ports/session-event-source';
 import type { SessionStore, StoredSession } from '../ports/session-store';
+import { IndexedSessionEvents } from './indexed-session-events';
 
 export interface SessionIndexerOptions {
   readonly rules: SessionRules;
-  /** Stream entries per batch (each holds up to a gateway's flush of events). */
+  /** Deadlines fired per round are ten times this (the consumer's entries per batch). */
   readonly batchEntries: number;
-  /** Longest wait for new entries, so deadlines and shard changes are noticed. */
+  /** Longest wait of the deadline clock between rounds, so deadlines of shards taken over are noticed. */
   readonly idleWaitMs: number;
   /** Delay before retrying a failed write; doubles up to 16x. */
   readonly retryDelayMs: number;
@@ -23,8 +24,9 @@ export interface SessionIndexerOptions {
 
 /** What the indexer reports, for metrics. */
 export interface SessionIndexerObserver {
+  /** A batch written and acknowledged. */
   batch(entries: number, events: number): void;
-  /** Seconds from each event at the gateway to its session being written. */
+  /** Seconds from each event at the gateway to its session being written and its entry acknowledged. */
   lag(seconds: number): void;
   storeWrite(seconds: number, sessions: number): void;
   deadLettered(events: number): void;
@@ -33,16 +35,22 @@ export interface SessionIndexerObserver {
 }
 
 /**
- * The indexer's loop: read entries of the shards it owns, fold them into sessions,
- * write the sessions, then acknowledge (PROTOCOL section 2). A failed write is retried
- * before acknowledging, so nothing is lost; a redelivered entry changes nothing (the
- * fold is idempotent). Between batches it fires deadlines that fell due, so a session
- * ends as `no-answer` or `ice-timeout` even when no further event arrives.
+ * The indexer's work on what a stream consumer hands it (PROTOCOL section 2): fold a batch
+ * of entries into sessions and write them; the consumer (`RedisStreamsTransport` in
+ * `@sg/cluster`) reads, and acknowledges only after `index()` resolved. A failed write is
+ * retried here, stage by stage, so a dead letter is not written twice and nothing is lost;
+ * a redelivered entry changes nothing (the fold is idempotent). Its own clock
+ * (`runDeadlines`) fires deadlines that fell due, so a session ends as `no-answer` or
+ * `ice-timeout` even when no further event arrives.
  */
 export class SessionIndexer {
   private stopping = false;
+  /** Batches and deadline rounds take turns: a session has a single writer, or a fold written by one would be lost to the other. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private wake: (() => void) | null = null;
 
   constructor(
+    /** Used for its dead-letter stream and the shards owned; reading and acknowledging are the consumer's. */
     private readonly source: SessionEventSource,
     private readonly store: SessionStore,
     private readonly peers: PeerRecordStore,
@@ -52,35 +60,49 @@ export class SessionIndexer {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Runs until `stop()`; resolves after the batch under way is written and acknowledged. */
-  async run(): Promise<void> {
+  /**
+   * Fires due deadlines, then waits no longer than the next one (nor `idleWaitMs`, so shards
+   * taken over are noticed), until `stop()`; resolves after the round under way is written.
+   */
+  async runDeadlines(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.step();
+        await this.fireDeadlines();
+        const shards = this.source.ownedShards();
+        const earliest = shards.length > 0 ? await this.deadlines.earliest(shards) : null;
+        await this.pause(earliest === null ? this.options.idleWaitMs : Math.max(1, Math.min(this.options.idleWaitMs, earliest - this.now())));
       } catch (error) {
-        // Redis or the store is unreachable: nothing was acknowledged, so wait and read again
-        this.observer.retry('read', error);
-        await sleep(this.options.retryDelayMs);
+        // Redis or the store is unreachable: the deadlines stay where they are, so wait and look again
+        this.observer.retry('deadlines', error);
+        await this.pause(this.options.retryDelayMs);
       }
     }
   }
 
+  /** Ends the deadline clock and the retries: a write that fails from now on fails its batch, which stays unacknowledged. */
   stop(): void {
     this.stopping = true;
+    this.wake?.();
   }
 
-  /** One round: fire due deadlines, then index one batch (waiting a while for one). */
-  async step(): Promise<void> {
-    await this.fireDeadlines();
-    const shards = this.source.ownedShards();
-    const earliest = shards.length > 0 ? await this.deadlines.earliest(shards) : null;
-    const wait = earliest === null ? this.options.idleWaitMs : Math.max(1, Math.min(this.options.idleWaitMs, earliest - this.now()));
-    const entries = await this.source.read(this.options.batchEntries, wait);
-    if (entries.length > 0) await this.index(entries);
+  /** Folds and writes a batch of entries, bad events to the dead-letter stream; its entries may be acknowledged once this resolves. */
+  index(entries: readonly SessionEventEntry[]): Promise<IndexedSessionEvents> {
+    return this.inTurn(() => this.indexNow(entries));
   }
 
-  /** Folds, writes and acknowledges a batch of entries. */
-  async index(entries: readonly SessionEventEntry[]): Promise<void> {
+  /** Counts a batch once its entries are acknowledged, and its events' lag then: consumed means written and acknowledged. */
+  acknowledged(indexed: IndexedSessionEvents): void {
+    this.observer.batch(indexed.entries, indexed.events);
+    const seconds = this.now() / 1000;
+    for (const t of indexed.eventTimes) this.observer.lag(Math.max(0, seconds - t / 1000));
+  }
+
+  /** Ends sessions whose deadline has passed with no event to do it. */
+  fireDeadlines(): Promise<void> {
+    return this.inTurn(() => this.fireDueDeadlines());
+  }
+
+  private async indexNow(entries: readonly SessionEventEntry[]): Promise<IndexedSessionEvents> {
     const batch: PositionedSessionEvent[] = [];
     const shardOfRoom = new Map<RoomId, number>();
     let rejected = 0;
@@ -117,15 +139,10 @@ export class SessionIndexer {
     if (changedPeers.size > 0) await this.retrying('save peers', () => this.peers.save(changedPeers));
     const written = [...outcome.sessions].map((id) => sessions.get(id)!);
     await this.write(written, (fold) => shardOfRoom.get(fold.room)!);
-    await this.retrying('ack', () => this.source.ack(entries));
-
-    this.observer.batch(entries.length, batch.length);
-    const seconds = this.now() / 1000;
-    for (const { event } of batch) this.observer.lag(Math.max(0, seconds - event.t / 1000));
+    return new IndexedSessionEvents(entries.length, batch.map(({ event }) => event.t));
   }
 
-  /** Ends sessions whose deadline has passed with no event to do it. */
-  async fireDeadlines(): Promise<void> {
+  private async fireDueDeadlines(): Promise<void> {
     const shards = this.source.ownedShards();
     if (shards.length === 0) return;
     const now = this.now();
@@ -157,7 +174,26 @@ export class SessionIndexer {
     for (const [shard, deadlines] of byShard) await this.retrying('deadlines', () => this.deadlines.schedule(shard, deadlines));
   }
 
-  /** Retries until it works or the indexer stops: an entry is never acknowledged before its write. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Waits, or less when `stop()` is called. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopping) return resolve();
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Retries until it works or the indexer stops: the consumer acknowledges an entry only after `index()` resolved. */
   private async retrying<T>(stage: string, attempt: () => Promise<T>): Promise<T> {
     let delay = this.options.retryDelayMs;
     for (;;) {
