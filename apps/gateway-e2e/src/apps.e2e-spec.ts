@@ -42,6 +42,23 @@ describe('the three apps', () => {
     expect(await metrics.text()).toContain('process_cpu_seconds_total');
   });
 
+  it('has every labelled counter series from start-up, at 0 until its first event', async () => {
+    // nodes[1] takes no socket in this suite, so nothing has counted on it
+    const gateway = await metricsText(cluster.nodes[1]);
+    for (const result of ['admitted', 'full', 'bad-request', 'unauthorized', 'forbidden', 'unavailable', 'overloaded', 'rate-limited']) {
+      expect(gateway).toMatch(new RegExp(`^signaling_admissions_total\\{result="${result}"[^}]*\\} 0$`, 'm'));
+    }
+    for (const reason of ['bye', 'disconnected', 'timeout', 'node-lost', 'kicked']) {
+      expect(gateway).toMatch(new RegExp(`^signaling_peers_left_total\\{reason="${reason}"[^}]*\\} 0$`, 'm'));
+    }
+    for (const scope of ['peer', 'ip', 'room']) expect(gateway).toMatch(new RegExp(`^signaling_rate_limited_total\\{scope="${scope}"[^}]*\\} 0$`, 'm'));
+    const indexerText = await metricsText(indexer);
+    for (const stage of ['read', 'handler', 'ack', 'store write']) {
+      expect(indexerText).toMatch(new RegExp(`^indexer_retries_total\\{stage="${stage}"[^}]*\\} 0$`, 'm'));
+    }
+    expect(await metricsText(adminSearch)).toMatch(/^admin_actions_total\{action="kick",result="ok"[^}]*\} 0$/m);
+  });
+
   it('exposes the gateway metrics without any id as a label', async () => {
     const room = uniqueName('metrics');
     const alice = await SignalingClient.join(cluster.wsUrl(0, `room=${room}`));

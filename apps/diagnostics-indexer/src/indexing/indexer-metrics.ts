@@ -6,6 +6,9 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { IndexerConfig } from '../config/indexer-config';
 
 /** The indexer's metrics, fed by the indexing loop. */
+/** The stages that retry before acknowledging: the transport's (read, handler, ack) and the indexer's. */
+const INDEXER_RETRY_STAGES = ['read', 'handler', 'ack', 'deadlines', 'dead-letter', 'load peers', 'load sessions', 'save peers', 'store write'];
+
 @Injectable()
 export class IndexerMetrics implements SessionIndexerObserver {
   private readonly logger = new Logger('SessionIndexer');
@@ -27,6 +30,8 @@ export class IndexerMetrics implements SessionIndexerObserver {
     @InjectMetric(METRIC.indexerSessionsDeletedTotal) readonly sessionsDeleted: Counter,
   ) {
     lagTarget.set(config.indexing.maxLagMs / 1000);
+    // every stage's series exists from start-up at 0, so increase() sees the first retry
+    for (const stage of INDEXER_RETRY_STAGES) retries.inc({ stage }, 0);
   }
 
   batch(entries: number, events: number): void {

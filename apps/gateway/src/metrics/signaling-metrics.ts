@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { METRIC } from '@sg/metrics';
-import type { PeerLeftReason } from '@sg/schema';
+import { PEER_LEFT_REASONS, type PeerLeftReason } from '@sg/schema';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 export type AdmissionResult = 'admitted' | 'full' | 'bad-request' | 'unauthorized' | 'forbidden' | 'unavailable';
+
+/** Every admission result the gateway counts, its own refusals before admission included. */
+const ADMISSION_RESULTS: readonly string[] = ['admitted', 'full', 'bad-request', 'unauthorized', 'forbidden', 'unavailable', 'overloaded', 'rate-limited'];
 
 type Direction = 'in' | 'out';
 
@@ -35,7 +38,11 @@ export class SignalingMetrics {
     @InjectMetric(METRIC.sessionEventsDroppedTotal) readonly sessionEventsDropped: Counter,
     @InjectMetric(METRIC.nodesReapedTotal) readonly nodesReaped: Counter,
     @InjectMetric(METRIC.resumeBufferDroppedTotal) readonly resumeBufferDropped: Counter,
-  ) {}
+  ) {
+    // every labelled series exists from start-up at 0, so dashboards and increase() see the first event
+    for (const result of ADMISSION_RESULTS) admissions.inc({ result }, 0);
+    for (const reason of PEER_LEFT_REASONS) peersLeft.inc({ reason }, 0);
+  }
 
   /** Counts one frame; `type` is a protocol message type or `invalid`, never free text. */
   message(type: string, direction: Direction): void {

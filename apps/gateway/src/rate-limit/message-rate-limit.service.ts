@@ -49,6 +49,8 @@ export class MessageRateLimitService implements OnApplicationBootstrap, OnApplic
     @InjectMetric(METRIC.rateLimitSyncFailuresTotal) private readonly syncFailures: Counter,
   ) {
     this.limitedBy = { peer: rateLimited.labels('peer'), ip: rateLimited.labels('ip'), room: rateLimited.labels('room') };
+    // the series exist from start-up at 0, so the dashboard's panel and increase() see the first refusal
+    for (const scope of ['peer', 'ip', 'room']) rateLimited.inc({ scope }, 0);
     const limits = config.rateLimits;
     this.enabled = limits.messagesPerPeer > 0 || limits.messagesPerIp > 0 || limits.messagesPerRoom > 0;
   }
