@@ -84,7 +84,9 @@ if (!adminApiKey) {
   adminApiKey = readFileSync(keyFile, 'utf8').trim();
 }
 
-const common = { HOST: process.env.HOST ?? '127.0.0.1', REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+// the apps' output comes through a pipe here: ask for readable lines when a person is watching
+const logFormat = process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+const common = { HOST: process.env.HOST ?? '127.0.0.1', REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', LOG_FORMAT: logFormat };
 const store = { STORE: 'sqlite', SQLITE_PATH: process.env.SQLITE_PATH ?? resolve(dataDir, 'sessions.db') };
 run('gateway', process.execPath, ['dist/apps/gateway/main.js'], { ...common, PORT: process.env.GATEWAY_PORT ?? '8080', NODE_ID: 'local-gateway-1' });
 run('diagnostics-indexer', process.execPath, ['dist/apps/diagnostics-indexer/main.js'], { ...common, ...store, PORT: '8081' });

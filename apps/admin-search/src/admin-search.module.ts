@@ -37,7 +37,7 @@ export class AdminSearchModule {
       module: AdminSearchModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ adminSearch: { store: config.store } })] }),
-        PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'admin-search', nodeId: config.nodeId }),
+        PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'admin-search', nodeId: config.nodeId }),
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'admin-search' }),
         PlatformMetricsModule.forRoot('admin-search'),
         store,

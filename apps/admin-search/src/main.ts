@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadConfigOrExit, redisTransportOptions } from '@sg/platform';
+import { bootstrapApp, describeStore, loadConfigOrExit, redisTarget, redisTransportOptions } from '@sg/platform';
 import { AdminSearchModule } from './admin-search.module';
 import { AdminSearchConfig } from './config/admin-search-config';
 import { AdminSearchEnv } from './config/admin-search-env';
@@ -7,6 +7,8 @@ import { AdminSearchEnv } from './config/admin-search-env';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(AdminSearchEnv, 'admin-search', (env) => new AdminSearchConfig(env));
   await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port, {
+    redisUrl: config.redisUrl,
+    summary: `operator page /; node ${config.nodeId}; Redis ${redisTarget(config.redisUrl)}; store ${describeStore(config.store)}`,
     // the gateway nodes' lifecycle notifications (PROTOCOL section 4)
     microservices: () => [redisTransportOptions(config.redisUrl)],
   });

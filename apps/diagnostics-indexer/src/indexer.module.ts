@@ -32,7 +32,7 @@ export class IndexerModule {
       module: IndexerModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ indexer: config })] }),
-        PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'diagnostics-indexer', nodeId: config.nodeId }),
+        PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'diagnostics-indexer', nodeId: config.nodeId }),
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'diagnostics-indexer' }),
         PlatformMetricsModule.forRoot('diagnostics-indexer'),
         store,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { RedisStreamsTransport } from '@sg/cluster';
-import { bootstrapApp, loadConfigOrExit } from '@sg/platform';
+import { bootstrapApp, describeStore, loadConfigOrExit, redisTarget } from '@sg/platform';
 import { IndexerConfig } from './config/indexer-config';
 import { IndexerEnv } from './config/indexer-env';
 import { IndexerModule } from './indexer.module';
@@ -8,6 +8,8 @@ import { IndexerModule } from './indexer.module';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(IndexerEnv, 'diagnostics-indexer', (env) => new IndexerConfig(env));
   await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port, {
+    redisUrl: config.redisUrl,
+    summary: `node ${config.nodeId}; Redis ${redisTarget(config.redisUrl)}; store ${describeStore(config.store)}`,
     // the session event streams as a Nest transport, built by DI (it reads the module's SessionEventSource)
     microservices: (app) => [{ strategy: app.get(RedisStreamsTransport) }],
   });

@@ -1,4 +1,4 @@
-import { AppProcess, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, freePort, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const ADMIN_API_KEY = 'test-admin-key-0123456789';
@@ -134,6 +134,15 @@ describe('the three apps', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain(variable);
     for (const value of Object.values(env)) if (value.length > 4) expect(result.output).not.toContain(value);
+  });
+
+  it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s names Redis, without its password, when it cannot reach it at start-up', async (app) => {
+    const port = await freePort();
+    const result = await runAppToExit(app, { REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}/2`, ADMIN_API_KEY: 'apps-e2e-admin-key-0123456789', SQLITE_PATH: ':memory:' });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`cannot reach Redis at redis://127.0.0.1:${port}/2 (REDIS_URL): connect ECONNREFUSED`);
+    expect(result.output).not.toContain('hunter2');
+    expect(result.output).not.toContain('max retries');
   });
 
   it('the indexer names its session store in readiness', async () => {

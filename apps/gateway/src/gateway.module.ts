@@ -27,7 +27,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ gateway: config })] }),
-        PlatformLoggerModule.forRoot({ level: config.logLevel, app: 'gateway', nodeId: config.nodeId }),
+        PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'gateway', nodeId: config.nodeId }),
         PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'gateway' }),
         PlatformMetricsModule.forRoot('gateway'),
         PlatformHealthModule.forRoot(),

@@ -17,3 +17,6 @@ export * from './env/store-env';
 export * from './env/common-config';
 export * from './store/session-store.module';
 export * from './redis/redis-transport-options';
+export * from './redis/redis-target';
+export * from './redis/assert-redis-reachable';
+export * from './logging/quiet-boot-logger';

@@ -1,5 +1,5 @@
 import type { NodeId } from '@sg/schema';
-import type { CommonEnv, LogLevel } from './common-env';
+import type { CommonEnv, LogFormat, LogLevel } from './common-env';
 
 /** The typed form of the variables every app reads; each app's config extends it. */
 export class CommonConfig {
@@ -7,12 +7,14 @@ export class CommonConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly redisUrl: string;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
 
   constructor(env: CommonEnv) {
     this.nodeId = env.NODE_ID as NodeId;
     this.http = { host: env.HOST, port: env.PORT };
     this.redisUrl = env.REDIS_URL;
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   }
 }
 
@@ -22,4 +24,10 @@ export interface StoreConfig {
   readonly sqlitePath: string;
   readonly meiliUrl?: string;
   readonly meiliMasterKey?: string;
+}
+
+/** The store as the start-up line names it, never with its key. */
+export function describeStore(store: StoreConfig): string {
+  if (store.kind === 'meilisearch') return `meilisearch at ${store.meiliUrl ?? '(no MEILI_URL)'}`;
+  return `sqlite at ${store.sqlitePath}`;
 }

@@ -3,9 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { DrainState } from '../health/drain-state';
+import { QuietBootLogger } from '../logging/quiet-boot-logger';
+import { assertRedisReachable } from '../redis/assert-redis-reachable';
 
 /** What an app adds to the HTTP server: its WebSocket adapter, and the microservice transports it listens on. */
 export interface AppBootstrapOptions {
+  /** Checked before anything else starts, so an unreachable Redis is named as such. */
+  readonly redisUrl?: string;
+  /** What the start-up line says after the URL: node id, Redis target, store. */
+  readonly summary?: string;
   readonly webSocketAdapter?: (app: INestApplication) => WebSocketAdapter;
   readonly microservices?: (app: INestApplication) => MicroserviceOptions[];
 }
@@ -15,13 +21,16 @@ export interface AppBootstrapOptions {
  * transports too), listens, and stops cleanly on SIGTERM/SIGINT.
  */
 export async function bootstrapApp(module: DynamicModule, host: string, port: number, options: AppBootstrapOptions = {}): Promise<INestApplication> {
+  if (options.redisUrl) await assertRedisReachable(options.redisUrl);
   const app = await NestFactory.create(module, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = new QuietBootLogger(app.get(Logger));
+  app.useLogger(logger);
   if (options.webSocketAdapter) app.useWebSocketAdapter(options.webSocketAdapter(app));
   for (const microservice of options.microservices?.(app) ?? []) app.connectMicroservice(microservice, { inheritAppConfig: true });
   // the transports listen before the HTTP port opens, so a ready app already answers them
   await app.startAllMicroservices();
   await app.listen(port, host);
+  logger.log(`listening on http://${host.includes(':') ? `[${host}]` : host}:${port}${options.summary ? `; ${options.summary}` : ''}`, 'Bootstrap');
   exitCleanlyOnSignals(app);
   return app;
 }
