@@ -7,6 +7,8 @@
 # Plain HTTP on :8080: terminate TLS (wss://) in the load balancer in front of
 # these hosts, or give Caddy a site name, ports 80/443 and a host volume for
 # /data to let it manage certificates itself.
+#
+# Needs Caddy 2.7 or newer (stream_close_delay); the image below is 2.10.
 
 variable "datacenters" {
   type    = list(string)
@@ -83,9 +85,27 @@ job "signaling-lb" {
           min = "2s"
           max = "10s"
         }
+        # Same settings as infra/caddy/Caddyfile (keep the two in step; that file
+        # is the one the e2e test runs), plus stream_close_delay, which needs
+        # Caddy 2.7+ (the image is 2.10): this Caddy reloads on every gateway
+        # deploy, and without it a reload would cut every WebSocket.
         data = <<-EOT
           {
             auto_https off
+
+            # Error entries carry the request URI: same filter as the access log.
+            log default {
+              output stderr
+              format filter {
+                wrap json
+                fields {
+                  request>uri query {
+                    delete token
+                    delete resume
+                  }
+                }
+              }
+            }
           }
 
           :8080 {
@@ -94,17 +114,21 @@ job "signaling-lb" {
             }
 
             handle /ws {
+              # Room affinity (docs/operations.md "Room affinity"): the room is
+              # hashed, so every peer of a room lands on one node.
+              request_header X-Sg-Room {http.request.uri.query.room}
+
               reverse_proxy {{ range nomadService "signaling-gateway" }}{{ .Address }}:{{ .Port }} {{ end }}{
-                # Optional stickiness; any node reaches any peer through Redis.
-                lb_policy cookie sg_gw
+                # Rendezvous hashing over the healthy nodes: a drained or dead
+                # node's rooms move to the others (peers resume there); a node
+                # added or removed by a deploy moves about 1/n of the rooms.
+                lb_policy header X-Sg-Room
                 lb_try_duration 5s
                 lb_try_interval 250ms
 
                 health_uri /readyz
-                health_interval 5s
+                health_interval 2s
                 health_timeout 2s
-                health_passes 1
-                health_fails 1
                 fail_duration 10s
 
                 # Reloads happen on every gateway deploy: keep established
@@ -121,9 +145,19 @@ job "signaling-lb" {
               respond "not found" 404
             }
 
+            # No credentials in the access log: browsers send the JWT and the
+            # resume token in the query (PROTOCOL.md section 1).
             log {
               output stdout
-              format json
+              format filter {
+                wrap json
+                fields {
+                  request>uri query {
+                    delete token
+                    delete resume
+                  }
+                }
+              }
             }
           }
         EOT
