@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, chromium, Page, Request as PageRequest } from 'playwright-core';
 import type { SessionDocument } from '@sg/schema';
 import { AppProcess, SignalingClient, startApp, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
@@ -40,7 +40,11 @@ describe('operator page', () => {
   let session: SessionDocument;
   let context: BrowserContext;
   let page: Page;
+  /** Peers the operator-actions test joins; closed by afterAll whatever the test did to them. */
+  const actionPeers: SignalingClient[] = [];
   const problems: string[] = [];
+  /** HTTP statuses whose console error a test provokes on purpose; 401 is the login test's. */
+  const expectedErrorStatuses = new Set(['401']);
 
   async function failedSession(): Promise<SessionDocument> {
     const deadline = Date.now() + 15_000;
@@ -99,7 +103,8 @@ describe('operator page', () => {
     page = context.pages()[0] ?? (await context.newPage());
     // CSP violations and script errors surface as console errors and page errors
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`console: ${message.text()}`);
+      const status = /status of (\d{3})/.exec(message.text())?.[1];
+      if (message.type() === 'error' && !(status && expectedErrorStatuses.has(status))) problems.push(`console: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   }, 60_000);
@@ -108,6 +113,7 @@ describe('operator page', () => {
     await context?.close();
     alice?.close();
     bob?.close();
+    for (const peer of actionPeers) peer.close();
     await Promise.all([cluster?.stop(), indexer?.stop(), adminSearch?.stop()]);
     rmSync(directory, { recursive: true, force: true });
   });
@@ -256,6 +262,129 @@ describe('operator page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'operator-page-390x844.png'), fullPage: true });
   });
 
+  it('kicks a peer, drains and undrains a node from the live view, each only once confirmed in the page', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const actionRoom = uniqueName('kick');
+    const node = cluster.nodeIds[1];
+    const carol = await SignalingClient.join(cluster.wsUrl(1, `room=${actionRoom}`));
+    const dave = await SignalingClient.join(cluster.wsUrl(0, `room=${actionRoom}`));
+    actionPeers.push(carol, dave);
+    await carol.next('peer-joined');
+    // every request of an operator action (GET /api/rooms and /api/nodes have no further segment)
+    const actionRequests: string[] = [];
+    const recordAction = (request: PageRequest) => {
+      const path = new URL(request.url()).pathname;
+      if (/^\/api\/(rooms|nodes)\/./.test(path)) actionRequests.push(`${request.method()} ${path}`);
+    };
+    page.on('request', recordAction);
+    // a reload reads the live views at once instead of at the next 5 s refresh
+    await page.reload();
+    const dialog = page.locator('#confirm-dialog');
+    const outcome = page.locator('#action-outcome');
+    const kick = page.locator(`#live-rooms li[data-room-id="${actionRoom}"] li[data-peer-id="${carol.peerId}"] button.kick`);
+    await kick.waitFor();
+    expect(await outcome.isHidden()).toBe(true);
+
+    // Cancel, then Escape: nothing is asked of the API, the peer stays
+    await kick.click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(await page.locator('#confirm-question').textContent()).toBe(
+      `Kick peer ${carol.peerId} from room ${actionRoom} on node ${node}? It cannot resume.`,
+    );
+    expect(await page.locator('#confirm-title').textContent()).toBe('Kick peer');
+    // modal, with focus on Cancel, so a stray Enter does not act
+    expect(await dialog.evaluate((element) => element.matches(':modal'))).toBe(true);
+    expect(await page.locator('#confirm-cancel:focus').count()).toBe(1);
+    await page.click('#confirm-cancel');
+    await dialog.waitFor({ state: 'hidden' });
+    await kick.click();
+    await dialog.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(actionRequests).toEqual([]);
+    expect(carol.ws.readyState).toBe(carol.ws.OPEN);
+    expect(await outcome.isHidden()).toBe(true);
+    const logged = await fetch(`${adminSearch.baseUrl}/api/actions?limit=20`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+    expect(await logged.json()).toEqual([]);
+
+    // Confirm: the node holding the peer closes it with 4000 and tells the room
+    await kick.click();
+    await dialog.waitFor({ state: 'visible' });
+    const [kicked] = await Promise.all([page.waitForResponse((response) => response.url().endsWith(`/peers/${carol.peerId}/kick`)), page.click('#confirm-accept')]);
+    expect(kicked.status()).toBe(200);
+    expect((await carol.closed).code).toBe(4000);
+    expect(await dave.next('peer-left')).toEqual({ type: 'peer-left', peerId: carol.peerId, reason: 'kicked' });
+    await outcomeReads(`Kicked peer ${carol.peerId} from room ${actionRoom} on node ${node}.`);
+    expect(await outcome.getAttribute('data-result')).toBe('ok');
+    expect(actionRequests).toEqual([`POST /api/rooms/${actionRoom}/peers/${carol.peerId}/kick`]);
+    // the live view and the log were read again after the action
+    await kick.waitFor({ state: 'detached' });
+    await page.locator(`#action-log li[data-action="kick"][data-target="${actionRoom}/${carol.peerId}"][data-result="ok"]`).waitFor();
+    expect(await actionLog()).toEqual([`kick ${actionRoom}/${carol.peerId} ok`]);
+
+    // Close room, first with a node that does not answer (504, made up in the browser), then for real
+    const closeRoom = page.locator(`#live-rooms li[data-room-id="${actionRoom}"] > button.close-room`);
+    const roomUrl = (url: URL) => url.pathname === `/api/rooms/${actionRoom}`;
+    await page.route(roomUrl, (route) =>
+      route.fulfill({
+        status: 504,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 504, message: `gateway node ${cluster.nodeIds[0]} did not answer within 3 s`, error: 'Gateway Timeout' }),
+      }),
+    );
+    expectedErrorStatuses.add('504');
+    await closeRoom.click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(await page.locator('#confirm-question').textContent()).toBe(`Close room ${actionRoom} and kick its 1 peer on every node? They cannot resume.`);
+    await page.click('#confirm-accept');
+    await outcomeReads(`Could not close room ${actionRoom}: node did not answer`);
+    expect(await outcome.getAttribute('data-result')).toBe('error');
+    expect(await colorOf(outcome)).toBe(FAILURE_RED);
+    await page.unroute(roomUrl);
+    expectedErrorStatuses.delete('504');
+    expect(dave.ws.readyState).toBe(dave.ws.OPEN);
+
+    await closeRoom.click();
+    await dialog.waitFor({ state: 'visible' });
+    await page.click('#confirm-accept');
+    expect((await dave.closed).code).toBe(4000);
+    await outcomeReads(`Closed room ${actionRoom}: 1 peer kicked.`);
+    await closeRoom.waitFor({ state: 'detached' });
+    await page.locator(`#action-log li[data-action="close-room"][data-target="${actionRoom}"][data-result="ok"]`).waitFor();
+
+    // Drain: /readyz 503 once the API answered, and the page marks the node draining
+    await page.locator(`#live-nodes li[data-node-id="${node}"] button.drain`).click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(await page.locator('#confirm-question').textContent()).toContain(`Drain node ${node}? It takes no new sockets, its /readyz answers 503`);
+    await page.click('#confirm-accept');
+    await outcomeReads(`Node ${node} is draining.`);
+    expect((await fetch(`${cluster.nodes[1].baseUrl}/readyz`)).status).toBe(503);
+    const drainingNode = page.locator(`#live-nodes li.draining[data-node-id="${node}"]`);
+    await drainingNode.locator('button.undrain').waitFor();
+    expect(await drainingNode.locator('span').textContent()).toContain('draining');
+    await page.locator(`#action-log li[data-action="drain"][data-target="${node}"][data-result="ok"]`).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'operator-actions-1366x768.png'), fullPage: true });
+    expect(await horizontalOverflow()).toBe(0);
+
+    // Undrain, on a phone: the dialog fits the screen; /readyz 200 again
+    await page.setViewportSize({ width: 390, height: 844 });
+    await drainingNode.locator('button.undrain').click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(await page.locator('#confirm-question').textContent()).toBe(`Undrain node ${node}? It takes new sockets again and its /readyz answers 200.`);
+    const box = await dialog.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    expect(await horizontalOverflow()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'operator-actions-confirm-390x844.png') });
+    await page.click('#confirm-accept');
+    await outcomeReads(`Node ${node} is serving again.`);
+    expect((await fetch(`${cluster.nodes[1].baseUrl}/readyz`)).status).toBe(200);
+    await page.locator(`#live-nodes li:not(.draining)[data-node-id="${node}"] button.drain`).waitFor();
+    await page.locator(`#action-log li[data-action="undrain"][data-target="${node}"]`).waitFor();
+    expect(await actionLog()).toEqual([`undrain ${node} ok`, `drain ${node} ok`, `close-room ${actionRoom} ok`, `kick ${actionRoom}/${carol.peerId} ok`]);
+    expect(await horizontalOverflow()).toBe(0);
+    page.off('request', recordAction);
+  });
+
   it('met no script error, CSP violation or request off this machine', () => {
     expect(problems).toEqual([]);
   });
@@ -266,6 +395,18 @@ describe('operator page', () => {
       headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+  }
+
+  /** "Recent actions" as the page shows it, newest first: `action target result` per entry. */
+  function actionLog(): Promise<string[]> {
+    return page
+      .locator('#action-log li[data-action]')
+      .evaluateAll((items) => items.map((item) => `${item.getAttribute('data-action')} ${item.getAttribute('data-target')} ${item.getAttribute('data-result')}`));
+  }
+
+  /** Waits until the action outcome line reads exactly `text`. */
+  async function outcomeReads(text: string): Promise<void> {
+    await page.waitForFunction((expected) => document.getElementById('action-outcome')?.textContent === expected, text);
   }
 
   function colorOf(locator: ReturnType<Page['locator']>): Promise<string> {

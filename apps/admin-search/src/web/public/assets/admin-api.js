@@ -44,6 +44,11 @@ export const adminApi = {
   session: (id) => request(`/api/sessions/${encodeURIComponent(id)}`),
   rooms: () => request('/api/rooms'),
   nodes: () => request('/api/nodes'),
+  /** Operator actions (PROTOCOL section 3): each answers once the owning node has acted. */
+  kickPeer: (room, peer) => request(`/api/rooms/${encodeURIComponent(room)}/peers/${encodeURIComponent(peer)}/kick`, { method: 'POST' }),
+  closeRoom: (room) => request(`/api/rooms/${encodeURIComponent(room)}`, { method: 'DELETE' }),
+  setDraining: (node, draining) => request(`/api/nodes/${encodeURIComponent(node)}/${draining ? 'drain' : 'undrain'}`, { method: 'POST' }),
+  actions: (limit) => request(`/api/actions?limit=${encodeURIComponent(limit)}`),
   /** Checks a key before keeping it: the cheapest guarded call. */
   async verify(key) {
     const response = await fetch('/api/nodes', { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });

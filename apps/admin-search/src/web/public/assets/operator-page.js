@@ -1,14 +1,19 @@
+import { renderActionLog } from './action-log.js';
 import { adminApi, AdminKeyRefusedError } from './admin-api.js';
 import { adminKeyStore } from './admin-key-store.js';
 import { renderFacetCounts } from './facet-counts.js';
 import { utcInputToSeconds } from './format.js';
 import { renderLiveNodes, renderLiveRooms } from './live-cluster.js';
+import { createOperatorActions } from './operator-actions.js';
 import { renderResultsTable } from './results-table.js';
 import { renderSessionDetails } from './session-details.js';
 import { buildSearchRequest } from './session-search-query.js';
 
 /** How often the live rooms and nodes are read again while the page is visible. */
 const LIVE_REFRESH_MS = 5_000;
+
+/** How many operator actions "Recent actions" shows. */
+const ACTION_LOG_LIMIT = 20;
 
 /** Which form input a clicked facet sets. */
 const FACET_INPUTS = { connection_state: 'state', failure_reason: 'reason', room_id: 'room' };
@@ -27,7 +32,15 @@ const view = {
   searchSeq: 0,
   liveSeq: 0,
   liveTimer: null,
+  actionLogSeq: 0,
 };
+
+// after an action, read the live views and the log again at once: the node has acted when the API answers
+const operatorActions = createOperatorActions({
+  outcome: $('action-outcome'),
+  onSettled: () => refreshLive(),
+  onKeyRefused: (error) => handleError(error, () => {}),
+});
 
 function readFilters() {
   const data = new FormData(form);
@@ -60,6 +73,7 @@ function showLogin(message) {
   $('app').hidden = true;
   $('sign-out').hidden = true;
   $('login').hidden = false;
+  $('action-outcome').hidden = true;
   $('login-message').textContent = message;
   $('login-message').classList.toggle('error', message !== LOGIN_HINT);
   $('admin-key').value = '';
@@ -163,8 +177,8 @@ async function refreshLive() {
     try {
       const [nodes, rooms] = await Promise.all([adminApi.nodes(), adminApi.rooms()]);
       if (seq !== view.liveSeq) return;
-      renderLiveNodes($('live-nodes'), nodes);
-      renderLiveRooms($('live-rooms'), rooms, pickRoom);
+      renderLiveNodes($('live-nodes'), nodes, { onSetDraining: operatorActions.setDraining });
+      renderLiveRooms($('live-rooms'), rooms, { onPickRoom: pickRoom, onKickPeer: operatorActions.kickPeer, onCloseRoom: operatorActions.closeRoom });
       const peers = rooms.reduce((sum, room) => sum + room.peers.length, 0);
       $('live-summary').textContent = `${nodes.length} node${nodes.length === 1 ? '' : 's'} · ${rooms.length} room${rooms.length === 1 ? '' : 's'} · ${peers} peer${peers === 1 ? '' : 's'}`;
       $('live-updated').textContent = `Updated ${new Date().toISOString().slice(11, 19)} UTC, every ${LIVE_REFRESH_MS / 1000} s`;
@@ -173,8 +187,27 @@ async function refreshLive() {
       handleError(caught, (message) => ($('live-updated').textContent = `Live view unavailable: ${message}`));
       if (caught instanceof AdminKeyRefusedError) return;
     }
+    // apart from the live views: a failing log must not hide the rooms and nodes, nor they it
+    refreshActionLog();
   }
   view.liveTimer = setTimeout(refreshLive, LIVE_REFRESH_MS);
+}
+
+async function refreshActionLog() {
+  const seq = ++view.actionLogSeq;
+  const error = $('action-log-error');
+  try {
+    const actions = await adminApi.actions(ACTION_LOG_LIMIT);
+    if (seq !== view.actionLogSeq) return;
+    error.hidden = true;
+    renderActionLog($('action-log'), actions);
+  } catch (caught) {
+    if (seq !== view.actionLogSeq) return;
+    handleError(caught, (message) => {
+      error.textContent = `Recent actions unavailable: ${message}`;
+      error.hidden = false;
+    });
+  }
 }
 
 function pickRoom(room) {
