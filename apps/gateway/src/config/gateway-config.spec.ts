@@ -203,6 +203,12 @@ describe('GatewayEnv limits', () => {
 });
 
 describe(toGatewayConfig.name, () => {
+  it('takes LOG_FORMAT as given, and refuses any other value naming it', () => {
+    expect(configFrom({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(configFrom({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(validationError(() => configFrom({ LOG_FORMAT: 'yaml' })).message).toContain('LOG_FORMAT');
+  });
+
   it('maps the defaults to the typed config', () => {
     const config = configFrom({ NODE_ID: 'gw-1' });
 
@@ -212,6 +218,8 @@ describe(toGatewayConfig.name, () => {
       http: { host: '0.0.0.0', port: 8080 },
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
+      // unset LOG_FORMAT: readable lines for a person at a terminal, JSON otherwise
+      logFormat: process.stdout.isTTY ? 'pretty' : 'json',
       admission: { roomCapacity: 10, allowedOrigins: [] },
       limits: { messageMaxBytes: 65_536, backpressureThresholdBytes: 1_048_576, maxConnections: 10_000 },
       rateLimits: { connectionsPerIp: 100, messagesPerPeer: 2_000, messagesPerIp: 5_000, messagesPerRoom: 5_000 },
