@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { SignalingClient, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -10,6 +11,25 @@ const ENV = {
 };
 
 type Joined = SignalingClient & { peerId: string; welcome: Record<string, unknown> };
+
+/**
+ * Until its node has noticed the lost socket (and holds the seat), a signal for the peer is
+ * written to that socket and lost with it, like any frame in flight on a dropped connection;
+ * resume promises the signals sent after that. On a busy machine the node reads the reset
+ * late, so wait for the hold in Redis.
+ */
+async function heldInRedis(room: string, peerId: string): Promise<void> {
+  const redis = new Redis(process.env['TEST_REDIS_URL'] as string);
+  try {
+    const deadline = Date.now() + 5_000;
+    while ((await redis.zscore('sg:held-peers', `${room}\x1f${peerId}`)) === null) {
+      if (Date.now() > deadline) throw new Error(`peer ${peerId} of ${room} was never held`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
 
 // PROTOCOL section 1, resume: a lost peer comes back with its token, on any node.
 describe('resume of a lost peer', () => {
@@ -55,9 +75,10 @@ describe('resume of a lost peer', () => {
     return { room, alice, bob };
   }
 
-  /** Bob's socket is lost; Alice sends an offer and two candidates meanwhile. */
-  async function loseAndSignal(alice: SignalingClient, bob: Joined): Promise<void> {
+  /** Bob's socket is lost; once his node holds him, Alice sends an offer and two candidates. */
+  async function loseAndSignal(alice: SignalingClient, bob: Joined, room: string): Promise<void> {
     bob.drop();
+    await heldInRedis(room, bob.peerId);
     alice.send({ type: 'offer', sdp: 'v=0 meanwhile', to: bob.peerId });
     alice.send({ type: 'candidate', candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, to: bob.peerId });
     alice.send({ type: 'candidate', candidate: '', to: bob.peerId });
@@ -78,7 +99,7 @@ describe('resume of a lost peer', () => {
   ])('keeps the peer id on %s, with a new welcome and the messages sent meanwhile, in order; peers see nothing', async (_, resumeNode) => {
     const { room, alice, bob } = await pair(1, 'resume');
     const seenBefore = alice.frames.length;
-    await loseAndSignal(alice, bob);
+    await loseAndSignal(alice, bob, room);
 
     const back = await resume(resumeNode, room, bob.welcome['resumeToken']);
 
@@ -240,6 +261,7 @@ describe('resume buffer bound', () => {
     await alice.next('peer-joined');
     const before = await droppedTotal();
     bob.drop();
+    await heldInRedis(room, bob.peerId);
     for (let i = 1; i <= 5; i++) alice.send({ type: 'offer', sdp: `v=0 offer ${i}`, to: bob.peerId });
     alice.send({ type: 'ping', t: 1 });
     await alice.next('pong');
