@@ -157,6 +157,8 @@ describe('message limits per room across two nodes', () => {
     const dave = await SignalingClient.join(setup.cluster.wsUrl(1, `room=${room}`));
     const erin = await SignalingClient.join(setup.cluster.wsUrl(0, `room=${uniqueName('quiet')}`));
     setup.clients.push(carol, dave, erin);
+    // dave's announcement reaches carol before her pings, not among their answers (a busy machine delays it)
+    await carol.next('peer-joined');
 
     expect(summary(await pings(carol, 'c', 15))).toEqual({ pongs: 15, limited: [] });
     await until(async () => (await sharedCount(setup.counters, `room:${room}`)) === 15, 'node 1 to share its count');
