@@ -15,6 +15,7 @@ import {
   sessionStoreReadiness,
 } from '@sg/platform';
 import { SessionStore } from '@sg/session';
+import type { SqliteSearchWorkerEntry } from '@sg/store';
 import type Redis from 'ioredis';
 import { AdminApiKeyGuard } from './auth/admin-api-key.guard';
 import { LiveClusterController } from './cluster/live-cluster.controller';
@@ -24,6 +25,7 @@ import { NodeLifecycleController } from './operator/node-lifecycle.controller';
 import { OperatorActionsController } from './operator/operator-actions.controller';
 import { GATEWAY_NODES_CLIENT } from './operator/operator-actions.service';
 import { operatorProviders } from './operator/operator.providers';
+import { sessionSearchProviders } from './sessions/session-search.providers';
 import { SessionSearchService } from './sessions/session-search.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { OperatorPageController } from './web/operator-page.controller';
@@ -31,8 +33,15 @@ import { OperatorPageController } from './web/operator-page.controller';
 /** Composition root of admin-search. */
 @Module({})
 export class AdminSearchModule {
-  static forRoot(config: AdminSearchConfig): DynamicModule {
-    const store = SessionStoreModule.forRoot(config.store);
+  /**
+   * `searchWorkerEntry`: the script the SQLite store's search workers run (the built app's own
+   * bundle); without it searches run on the event loop.
+   */
+  static forRoot(config: AdminSearchConfig, searchWorkerEntry?: SqliteSearchWorkerEntry): DynamicModule {
+    const store = SessionStoreModule.forRoot(
+      config.store,
+      searchWorkerEntry ? { sqliteSearchWorkers: { size: config.search.concurrency, entry: searchWorkerEntry } } : {},
+    );
     return {
       module: AdminSearchModule,
       imports: [
@@ -53,6 +62,7 @@ export class AdminSearchModule {
         { provide: AdminSearchConfig, useValue: config },
         AdminApiKeyGuard,
         SessionSearchService,
+        ...sessionSearchProviders,
         ...operatorProviders,
         LiveNodesService,
         makeGaugeProvider({

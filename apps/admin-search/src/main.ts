@@ -1,20 +1,15 @@
-import 'reflect-metadata';
-import { bootstrapApp, describeStore, loadConfigOrExit, redisTarget, redisTransportOptions } from '@sg/platform';
-import { AdminSearchModule } from './admin-search.module';
-import { AdminSearchConfig } from './config/admin-search-config';
-import { AdminSearchEnv } from './config/admin-search-env';
+import { isSqliteSearchWorker, runSqliteSearchWorker } from '@sg/store';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(AdminSearchEnv, 'admin-search', (env) => new AdminSearchConfig(env));
-  await bootstrapApp(AdminSearchModule.forRoot(config), config.http.host, config.http.port, {
-    redisUrl: config.redisUrl,
-    summary: `operator page /; node ${config.nodeId}; Redis ${redisTarget(config.redisUrl)}; store ${describeStore(config.store)}`,
-    // the gateway nodes' lifecycle notifications (PROTOCOL section 4)
-    microservices: () => [redisTransportOptions(config.redisUrl)],
+// One bundle to ship: the SQLite search workers run this same file. The app itself is loaded
+// only on the main thread (a require here, evaluated lazily in the bundle), so a worker starts
+// without Nest and the app's modules.
+if (isSqliteSearchWorker()) {
+  runSqliteSearchWorker();
+} else {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startAdminSearch } = require('./start-admin-search') as typeof import('./start-admin-search');
+  startAdminSearch({ filename: __filename }).catch((error: unknown) => {
+    process.stderr.write(`admin-search: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
   });
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`admin-search: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});

@@ -32,7 +32,14 @@ export const METRIC = {
   indexerSessionsDeletedTotal: 'indexer_sessions_deleted_total',
   adminActionsTotal: 'admin_actions_total',
   adminNodeRoomsDrift: 'admin_node_rooms_drift',
+  adminSearchDurationSeconds: 'admin_search_duration_seconds',
+  adminSearchQueueDepth: 'admin_search_queue_depth',
+  adminSearchesRunning: 'admin_searches_running',
+  adminSearchTimeoutsTotal: 'admin_search_timeouts_total',
 } as const;
+
+/** A session search: a few ms with an index, up to SEARCH_TIMEOUT_MS (5 s by default) when cancelled. */
+export const SEARCH_DURATION_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** PROTOCOL/issue: ICE negotiation from offer to first `connected`, 0.05 s to 10 s. */
 export const ICE_NEGOTIATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10];

@@ -6,3 +6,4 @@ export * from './signaling-client';
 export * from './unique-name';
 export * from './configuration-table';
 export * from './within';
+export * from './seed-sqlite-sessions';

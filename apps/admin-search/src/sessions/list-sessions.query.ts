@@ -1,6 +1,8 @@
 import { ROOM_ID_PATTERN, SESSION_CONNECTION_STATES, SESSION_FAILURE_REASONS } from '@sg/schema';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MaxUtf8Bytes } from '../http/max-utf8-bytes.validator';
+import { QUERY_MAX_BYTES } from '../http/request-limits';
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX } from './search-sessions.body';
 
 const SEARCH_TIME = /^(\d{1,12}(\.\d{1,6})?|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/;
@@ -9,7 +11,7 @@ const SEARCH_TIME = /^(\d{1,12}(\.\d{1,6})?|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d
 export class ListSessionsQuery {
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxUtf8Bytes(QUERY_MAX_BYTES)
   q?: string;
 
   @IsOptional()

@@ -1,20 +1,20 @@
 import { SESSION_FILTERABLE_FIELDS, type SessionFilterableField } from '@sg/schema';
 import { Allow, ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MaxUtf8Bytes } from '../http/max-utf8-bytes.validator';
+import { QUERY_MAX_BYTES } from '../http/request-limits';
 
 export const SEARCH_LIMIT_MAX = 1_000;
 /** Deep paging costs the store a scan of everything skipped; past this, narrow the filter instead. */
 export const SEARCH_OFFSET_MAX = 100_000;
-/** Longest filter expression taken, in characters: real filters are far shorter. */
-export const SEARCH_FILTER_MAX_CHARS = 8_192;
 
 /** `POST /api/sessions/search`: Meilisearch's search shape (PROTOCOL section 3). */
 export class SearchSessionsBody {
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxUtf8Bytes(QUERY_MAX_BYTES)
   q?: string;
 
-  /** A filter expression or the array form; its grammar is checked by `parseSessionFilter`. */
+  /** A filter expression or the array form; its size and grammar are checked by `SessionSearchService`. */
   @IsOptional()
   @Allow()
   filter?: unknown;
@@ -23,6 +23,7 @@ export class SearchSessionsBody {
   @IsArray()
   @ArrayMaxSize(5)
   @IsString({ each: true })
+  @MaxLength(128, { each: true })
   sort?: string[];
 
   @IsOptional()

@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http';
 import { DynamicModule, INestApplication, WebSocketAdapter } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { DrainState } from '../health/drain-state';
 import { QuietBootLogger } from '../logging/quiet-boot-logger';
@@ -14,6 +17,16 @@ export interface AppBootstrapOptions {
   readonly summary?: string;
   readonly webSocketAdapter?: (app: INestApplication) => WebSocketAdapter;
   readonly microservices?: (app: INestApplication) => MicroserviceOptions[];
+  /** Request body bounds in place of Nest's default parsers (100 kB, no checks). */
+  readonly jsonBody?: JsonBodyOptions;
+}
+
+/** How request bodies are read when `AppBootstrapOptions.jsonBody` is set. */
+export interface JsonBodyOptions {
+  /** Larger bodies get 413 before they are parsed. */
+  readonly limitBytes: number;
+  /** Looks at a JSON body's raw bytes before it is parsed; a string refuses it with 400 and that message. */
+  readonly check?: (raw: Buffer) => string | null;
 }
 
 /**
@@ -22,9 +35,10 @@ export interface AppBootstrapOptions {
  */
 export async function bootstrapApp(module: DynamicModule, host: string, port: number, options: AppBootstrapOptions = {}): Promise<INestApplication> {
   if (options.redisUrl) await assertRedisReachable(options.redisUrl);
-  const app = await NestFactory.create(module, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: !options.jsonBody });
   const logger = new QuietBootLogger(app.get(Logger));
   app.useLogger(logger);
+  if (options.jsonBody) useBoundedBodyParsers(app, options.jsonBody);
   if (options.webSocketAdapter) app.useWebSocketAdapter(options.webSocketAdapter(app));
   for (const microservice of options.microservices?.(app) ?? []) app.connectMicroservice(microservice, { inheritAppConfig: true });
   // the transports listen before the HTTP port opens, so a ready app already answers them
@@ -33,6 +47,27 @@ export async function bootstrapApp(module: DynamicModule, host: string, port: nu
   logger.log(`listening on http://${host.includes(':') ? `[${host}]` : host}:${port}${options.summary ? `; ${options.summary}` : ''}`, 'Bootstrap');
   exitCleanlyOnSignals(app);
   return app;
+}
+
+/**
+ * JSON and form bodies up to `limitBytes`, a JSON body checked on its raw bytes before it is
+ * parsed (so nothing recurses over a hostile body), and the parsers' refusals answered in the
+ * HTTP error shape `{statusCode, message, error}` (PROTOCOL section 3, "Limits").
+ */
+function useBoundedBodyParsers(app: NestExpressApplication, { limitBytes, check }: JsonBodyOptions): void {
+  const verify = (_req: unknown, _res: unknown, raw: Buffer) => {
+    const refusal = check?.(raw);
+    // body-parser answers a verify error with the error's own status
+    if (refusal) throw Object.assign(new Error(refusal), { status: 400, type: 'entity.verify.failed' });
+  };
+  // express's own parsers: Nest's useBodyParser() types leave out the verify hook
+  app.use(json({ limit: limitBytes, verify }));
+  app.use(urlencoded({ limit: limitBytes, extended: true }));
+  app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (typeof error?.status !== 'number' || typeof error.type !== 'string' || error.status < 400 || error.status >= 500) return next(error);
+    const message = error.status === 413 ? `request body must be at most ${limitBytes} bytes` : (error.message ?? 'invalid request body');
+    res.status(error.status).json({ statusCode: error.status, message, error: STATUS_CODES[error.status] ?? 'Bad Request' });
+  });
 }
 
 /**

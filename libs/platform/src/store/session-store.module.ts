@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { SessionStore } from '@sg/session';
-import { createSessionStore } from '@sg/store';
+import { createSessionStore, type SessionStoreSettings } from '@sg/store';
 import type { StoreConfig } from '../env/common-config';
 import type { ReadinessChecks } from '../health/readiness-checks';
 
@@ -12,13 +12,14 @@ const STORE_CONFIG = Symbol('STORE_CONFIG');
 export class SessionStoreModule implements OnApplicationShutdown {
   constructor(@Inject(SessionStore) private readonly store: SessionStore) {}
 
-  static forRoot(config: StoreConfig): DynamicModule {
+  /** `options` adds what only one app wants, e.g. admin-search's SQLite search workers. */
+  static forRoot(config: StoreConfig, options: Pick<SessionStoreSettings, 'sqliteSearchWorkers'> = {}): DynamicModule {
     return {
       module: SessionStoreModule,
       imports: [TerminusModule],
       providers: [
-        { provide: STORE_CONFIG, useValue: config },
-        { provide: SessionStore, inject: [STORE_CONFIG], useFactory: (settings: StoreConfig) => createSessionStore(settings) },
+        { provide: STORE_CONFIG, useValue: { ...config, ...options } },
+        { provide: SessionStore, inject: [STORE_CONFIG], useFactory: (settings: SessionStoreSettings) => createSessionStore(settings) },
       ],
       exports: [SessionStore, TerminusModule],
     };

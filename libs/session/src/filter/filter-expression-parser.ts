@@ -1,4 +1,4 @@
-import { canonicalRangeBound, MEILI_MAX_FACET_VALUE_BYTES } from './facet-value';
+import { canonicalRangeBound } from './facet-value';
 import type { FilterComparisonOperator, FilterIn, FilterNode } from './filter-ast';
 import { FilterRefusals, type ValueResult } from './filter-refusals';
 import { RESERVED_WORDS } from './filter-lexicon';
@@ -47,9 +47,10 @@ class ExpressionParser extends FilterRefusals {
 
   parse(): FilterNode {
     const node = this.parseOr(0);
-    // Lenient where Meilisearch is not: it refuses whitespace after a trailing `EXISTS`, `NULL`
-    // or `EMPTY` (nothing consumes it before `eof`), which helps no one.
-    while (this.pos < this.source.length && /\p{White_Space}/u.test(this.source[this.pos])) this.pos++;
+    // Meilisearch's `parse_filter` is `terminated(parse_expression, eof)`: only the ASCII
+    // whitespace its productions consume may follow, so a trailing Unicode space, or any space
+    // after a final `EXISTS`, `NULL` or `EMPTY`, is refused here too. Being more lenient would
+    // accept filters the Meilisearch store then fails on.
     if (this.pos < this.source.length) {
       const rest = this.source.slice(this.pos);
       throw this.error(
@@ -177,6 +178,7 @@ class ExpressionParser extends FilterRefusals {
     this.pos++;
     const values: string[] = [];
     const first = this.parseValue();
+    // `value_list = (value ("," value)* ","?)?`: a trailing comma only after a value, so `IN [,]` is refused
     if (first.ok) {
       values.push(this.valueText(first));
       for (;;) {
@@ -196,13 +198,15 @@ class ExpressionParser extends FilterRefusals {
         values.push(this.valueText(next));
       }
     }
-    const beforeTrailingComma = this.pos;
-    this.skipWhitespace();
-    if (this.source[this.pos] === ',') {
-      this.pos++;
+    if (values.length > 0) {
+      const beforeTrailingComma = this.pos;
       this.skipWhitespace();
-    } else {
-      this.pos = beforeTrailingComma;
+      if (this.source[this.pos] === ',') {
+        this.pos++;
+        this.skipWhitespace();
+      } else {
+        this.pos = beforeTrailingComma;
+      }
     }
     this.skipWhitespace();
     if (this.source[this.pos] === ']') {
@@ -282,17 +286,9 @@ class ExpressionParser extends FilterRefusals {
     return result;
   }
 
-  /** The value of a token used as a value (not a field name), within Meilisearch's facet length. */
+  /** The value of a token used as a value (not a field name): see `checkValueLength`. */
   private valueText(token: Extract<ValueResult, { ok: true }>): string {
-    const bytes = Buffer.byteLength(token.value, 'utf8');
-    if (bytes > MEILI_MAX_FACET_VALUE_BYTES) {
-      const shown = [...token.value].length > 40 ? `${[...token.value].slice(0, 40).join('')}…` : token.value;
-      throw this.error(
-        `The value \`${shown}\` is too long: ${bytes} bytes, the limit is ${MEILI_MAX_FACET_VALUE_BYTES} (UTF-8). Meilisearch keeps only the first ${MEILI_MAX_FACET_VALUE_BYTES} bytes of a facet value, so a longer value could never match.`,
-        token.start,
-        token.end,
-      );
-    }
+    this.checkValueLength(token);
     return token.value;
   }
 }

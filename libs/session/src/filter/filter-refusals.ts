@@ -1,6 +1,7 @@
 import { caseHint, FilterSyntaxError } from './filter-syntax-error';
 import { FilterCursor } from './filter-cursor';
 import { UNSUPPORTED_FILTER_FUNCTIONS, UNSUPPORTED_FILTER_PREFIXES } from './filter-lexicon';
+import { MEILI_MAX_FACET_VALUE_BYTES, normalizeFacetValue } from './facet-value';
 
 /**
  * Nesting limit of `crates/filter-parser/src/lib.rs` (`MAX_FILTER_DEPTH`: 200 in v1.15 to v1.42,
@@ -67,6 +68,23 @@ export abstract class FilterRefusals extends FilterCursor {
         );
       }
     }
+  }
+
+  /**
+   * Meilisearch compares the normalised value (trimmed, NFKD, lower case) with facet keys of at
+   * most 468 bytes, so a value is refused only when its normalised form is longer: it could never
+   * match, and as a lookup key it is past what LMDB takes. A longer raw value that normalises
+   * within the limit (padding) is taken and matches as on Meilisearch.
+   */
+  protected checkValueLength(token: Extract<ValueResult, { ok: true }>): void {
+    const bytes = Buffer.byteLength(normalizeFacetValue(token.value), 'utf8');
+    if (bytes <= MEILI_MAX_FACET_VALUE_BYTES) return;
+    const shown = [...token.value].length > 40 ? `${[...token.value].slice(0, 40).join('')}…` : token.value;
+    throw this.error(
+      `The value \`${shown}\` is too long: ${bytes} bytes, the limit is ${MEILI_MAX_FACET_VALUE_BYTES} (UTF-8). Meilisearch keeps only the first ${MEILI_MAX_FACET_VALUE_BYTES} bytes of a facet value, so a longer value could never match.`,
+      token.start,
+      token.end,
+    );
   }
 
   protected checkDepth(depth: number): void {

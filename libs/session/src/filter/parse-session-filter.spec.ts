@@ -108,6 +108,11 @@ describe(parseSessionFilter.name, () => {
       expect(ast('room_id IN []')).toEqual({ type: 'in', field: 'room_id', values: [] });
     });
 
+    it('refuses a lone comma in the list, as Meilisearch does (a trailing comma needs a value before it)', () => {
+      expect(error('room_id IN [,]')).toMatch(/^Expected only comma-separated values inside `IN\[\.\.\]` but instead found `,\]`\./);
+      expect(error('room_id IN [ , ]')).toMatch(/^Expected only comma-separated values/);
+    });
+
     it('accepts quoted values, keywords included', () => {
       expect(ast(`room_id IN ["a b", 'AND', "]"]`)).toEqual({ type: 'in', field: 'room_id', values: ['a b', 'AND', ']'] });
     });
@@ -139,9 +144,16 @@ describe(parseSessionFilter.name, () => {
       expect(ast('NOT room_id IS NOT EMPTY')).toEqual({ type: 'is-empty', field: 'room_id' });
     });
 
-    it('accepts trailing whitespace after EXISTS (Meilisearch refuses it; harmless leniency)', () => {
-      expect(ast('room_id EXISTS  ')).toEqual({ type: 'exists', field: 'room_id' });
-      expect(ast('room_id IS NULL\n')).toEqual({ type: 'is-null', field: 'room_id' });
+    it('refuses trailing whitespace after EXISTS, NULL and EMPTY, as Meilisearch does (nothing consumes it before the end)', () => {
+      expect(error('room_id EXISTS  ')).toMatch(/^Found unexpected characters at the end of the filter: `  `\./);
+      expect(error('room_id IS NULL\n')).toMatch(/^Found unexpected characters at the end of the filter/);
+      expect(ast('room_id EXISTS')).toEqual({ type: 'exists', field: 'room_id' });
+    });
+
+    it('refuses trailing Unicode whitespace after any expression, and takes the ASCII whitespace Meilisearch consumes', () => {
+      for (const space of ['\u00a0', '\u2003', '\u3000', '\u2028']) expect(error(`room_id = a${space}`)).toMatch(/^Found unexpected characters at the end of the filter/);
+      expect(ast('room_id = a \t\r\n')).toEqual(eq('room_id', 'a'));
+      expect(ast('(room_id = a)  ')).toEqual(eq('room_id', 'a'));
     });
   });
 
@@ -441,8 +453,15 @@ describe(parseSessionFilter.name, () => {
         );
       });
 
-      it('counts UTF-8 bytes, not characters', () => {
-        expect(error(`room_id = ${'é'.repeat(235)}`)).toMatch(/is too long: 470 bytes/);
+      it('counts UTF-8 bytes of the normalised value (NFKD), not characters', () => {
+        // é decomposes to e and a combining accent: 3 bytes once normalised, as Meilisearch compares it
+        expect(error(`room_id = ${'é'.repeat(235)}`)).toMatch(/is too long: 705 bytes/);
+        expect(ast(`room_id = ${'é'.repeat(156)}`)).toEqual(eq('room_id', 'é'.repeat(156)));
+      });
+
+      it('takes a longer value that normalises within 468 bytes, which Meilisearch matches (padding, upper case)', () => {
+        const padded = `${' '.repeat(300)}room-1${' '.repeat(300)}`;
+        expect(ast(`room_id = "${padded}"`)).toEqual(eq('room_id', padded));
       });
 
       it('checks IN values and TO bounds too', () => {

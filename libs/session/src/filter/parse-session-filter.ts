@@ -23,8 +23,8 @@ export type ParseSessionFilterResult = { ok: true; ast: FilterNode | null } | { 
  * - Keywords are upper-case only, as in Meilisearch (`and` is a value, not an operator).
  * - Not supported, with an error naming them: geo filters (session documents have no `_geo`),
  *   `_foreign`, and the experimental `CONTAINS` / `STARTS WITH`.
- * - Values longer than 468 UTF-8 bytes are refused: Meilisearch cuts stored facet values there,
- *   so such a value could never match.
+ * - Values whose normalised form (trimmed, NFKD, lower case) is longer than 468 UTF-8 bytes are
+ *   refused: Meilisearch cuts stored facet values there, so such a value could never match.
  *
  * Expected failures are values: an error string whose first line says what is wrong and whose
  * second line is `start:end expression` (1-based character columns), Meilisearch's layout.

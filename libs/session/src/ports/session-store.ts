@@ -1,6 +1,6 @@
 import type { SessionDocument, SessionId } from '@sg/schema';
 import type { SessionFold } from '../fold/session-fold';
-import type { SessionSearchQuery, SessionSearchResult } from '../search/session-search';
+import type { SessionSearchOptions, SessionSearchQuery, SessionSearchResult } from '../search/session-search';
 
 /** A session as the indexer writes it: the document operators search, and the fold it was rendered from. */
 export interface StoredSession {
@@ -21,8 +21,12 @@ export abstract class SessionStore {
   /** The folds of the sessions that exist among `ids`. */
   abstract loadFolds(ids: readonly SessionId[]): Promise<Map<SessionId, SessionFold>>;
   abstract get(id: SessionId): Promise<SessionDocument | null>;
-  /** Finds sessions with Meilisearch's semantics on every implementation (PROTOCOL section 3). */
-  abstract search(query: SessionSearchQuery): Promise<SessionSearchResult>;
+  /**
+   * Finds sessions with Meilisearch's semantics on every implementation (PROTOCOL section 3).
+   * When `options.signal` aborts, the search is abandoned as far as the store can (a SQLite
+   * search worker is ended) and the promise rejects with `SessionSearchCancelledError`.
+   */
+  abstract search(query: SessionSearchQuery, options?: SessionSearchOptions): Promise<SessionSearchResult>;
   /** Deletes sessions that ended before `cutoff` (Unix seconds); returns how many. */
   abstract deleteEndedBefore(cutoff: number): Promise<number>;
   /** Throws when the store cannot serve; used by readiness probes. */

@@ -37,3 +37,16 @@ export interface SessionSearchResult {
   readonly estimatedTotalHits: number;
   readonly facetDistribution?: FacetDistribution;
 }
+
+/** How a caller bounds one search: abort the signal to cancel it (PROTOCOL section 3, `SEARCH_TIMEOUT_MS`). */
+export interface SessionSearchOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** A search given up because its caller aborted it; carries no transport meaning (admin-search maps it). */
+export class SessionSearchCancelledError extends Error {
+  constructor() {
+    super('search cancelled');
+    this.name = 'SessionSearchCancelledError';
+  }
+}

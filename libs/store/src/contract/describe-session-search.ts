@@ -134,5 +134,32 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
       // nothing to search for is a placeholder search: everything matches
       expect((await store.search(searchQuery({ q: ' " * ( ' }))).estimatedTotalHits).toBe(6);
     });
+
+    it('takes any string as q: control characters, lone surrogates, quotes, operators, long words', async () => {
+      expect(await idsOf({ q: 'closed1\u0000' })).toEqual(['closed1']);
+      expect(await idsOf({ q: '\u0000closed1\u0007\u001f' })).toEqual(['closed1']);
+      for (const q of ['\u0000', '"\u0000"', '\ud800', 'a\udc00b', '""""', "'", 'OR AND NOT', '^x', 'x:y', '*', 'w'.repeat(1000), `"${'é'.repeat(300)}`]) {
+        await expect(store.search(searchQuery({ q }))).resolves.toMatchObject({ hits: expect.any(Array) });
+      }
+    });
+
+    it('runs filters of thousands of terms (SQLite would refuse an expression 1,000 deep)', async () => {
+      const many = (joiner: string, operator: string) => Array.from({ length: 1500 }, (_, i) => `room_id ${operator} r${i}`).join(joiner);
+      expect(await idsOf({ filter: `${many(' OR ', '=')} OR room_id = other` })).toEqual(['offered']);
+      expect((await store.search(searchQuery({ filter: many(' AND ', '!=') }))).estimatedTotalHits).toBe(6);
+      expect((await store.search(searchQuery({ filter: Array.from({ length: 1500 }, () => 'room_id != x') }))).estimatedTotalHits).toBe(6);
+    });
+
+    // written last: it adds a session the tests above do not count
+    it('gives the same hits for range bounds whatever their normalisation (canonical bounds, compared as sent)', async () => {
+      await store.write([storedSession({ room: '3-digits', a: 'digits', b: 'x7', at: T + 6 * MINUTE, outcome: 'new', userA: '1digit' })]);
+      // " 5" stays raw (its normalised "5" would read as a number): "1digit" sorts after " " and before "5"
+      expect(await idsOf({ filter: 'client_a_user " 5" TO "b"' })).toEqual(['digits', 'failed1', 'closed1']);
+      expect(await idsOf({ filter: 'client_a_user "5" TO "b"' })).toEqual(['failed1', 'closed1']);
+      // upper case and padding normalise: the same range as "a" TO "b"
+      expect(await idsOf({ filter: 'client_a_user "A" TO "B"' })).toEqual(['failed1', 'closed1']);
+      expect(await idsOf({ filter: 'room_id >= "3"' })).toEqual(['digits', 'offered', 'connected', 'noAnswer', 'failed1', 'closed2', 'closed1']);
+      expect(await idsOf({ filter: 'room_id < "4"' })).toEqual(['digits']);
+    });
   });
 }

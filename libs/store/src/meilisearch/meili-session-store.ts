@@ -1,6 +1,6 @@
 import { Index, Meilisearch, MeilisearchApiError, Task } from 'meilisearch';
 import { SESSION_FILTERABLE_FIELDS, SESSION_SEARCHABLE_FIELDS, SESSION_SORTABLE_FIELDS, SessionDocument, SessionId } from '@sg/schema';
-import { printMeiliFilter, SessionFold, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
+import { printMeiliFilter, SessionFold, SessionSearchCancelledError, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
 
 export interface MeiliSessionStoreOptions {
   readonly url: string;
@@ -80,7 +80,8 @@ export class MeiliSessionStore extends SessionStore {
     }
   }
 
-  async search(query: SessionSearchQuery): Promise<SessionSearchResult> {
+  async search(query: SessionSearchQuery, options: SessionSearchOptions = {}): Promise<SessionSearchResult> {
+    if (options.signal?.aborted) throw new SessionSearchCancelledError();
     const response = await this.sessions.search(query.q, {
       // the tree came from parseSessionFilter; printing it gives Meilisearch the same tree
       filter: query.filter ? printMeiliFilter(query.filter) : undefined,
@@ -88,6 +89,10 @@ export class MeiliSessionStore extends SessionStore {
       limit: query.limit,
       offset: query.offset,
       ...(query.facets.length > 0 ? { facets: [...query.facets] } : {}),
+      // an aborted search stops waiting for Meilisearch (the HTTP request is aborted)
+    }, options.signal ? { signal: options.signal } : undefined).catch((error: unknown) => {
+      if (options.signal?.aborted) throw new SessionSearchCancelledError();
+      throw error;
     });
     return {
       hits: response.hits as SessionDocument[],

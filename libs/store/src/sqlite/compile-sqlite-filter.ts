@@ -22,8 +22,9 @@ import { facetKeyOf, normalizeFacetValue, parseFilterNumber, type FilterFieldCat
  * | `>` `>=` `<` `<=` TO  | numbers: f64 range, TO inclusive at both ends, both bounds must be  | col op ? / BETWEEN; non-numeric bound on a   |
  * |                       | numbers; strings (v1.15+): byte-wise range over the normalised     | number field: `0`; strings: byte-wise        |
  * |                       | facets (LMDB key order); v1.15..v1.42 compare the raw bound,       | (BINARY) comparison of sg_facet_key(col)     |
- * |                       | v1.43+ normalise it (PR #6340). low > high matches nothing (F)     | with normalize(bound); parseSessionFilter    |
- * |                       |                                                                    | canonicalises bounds so all versions agree   |
+ * |                       | v1.43+ normalise it (PR #6340). low > high matches nothing (F)     | with the canonical bound as parsed (what the |
+ * |                       |                                                                    | Meilisearch store sends; v1.15 compares it   |
+ * |                       |                                                                    | as is, so both stores agree on every bound)  |
  * | `!=`                  | all documents minus `=`: null and missing fields match (F NotEqual) | NOT coalesce(`=`, 0): see negate()          |
  * | NOT x                 | all documents minus x (F Not)                                      | NOT coalesce(x, 0): see negate()             |
  * | array `=` / IN / range| true when any element matches: elements are indexed one by one     | EXISTS over json_each(col) text elements     |
@@ -93,7 +94,7 @@ class SqliteFilterCompiler {
     switch (node.type) {
       case 'and':
       case 'or':
-        return `(${node.operands.map((operand) => this.compile(operand)).join(node.type === 'and' ? ' AND ' : ' OR ')})`;
+        return balanced(node.operands.map((operand) => this.compile(operand)), node.type === 'and' ? ' AND ' : ' OR ');
       case 'not':
         return negate(this.compile(node.operand));
       case 'comparison':
@@ -122,7 +123,10 @@ class SqliteFilterCompiler {
       this.params.push(number);
       return `${column(field)} ${operator} ?`;
     }
-    this.params.push(normalizeFacetValue(value));
+    // `=` compares normalised values; a range bound is already in canonical form (see
+    // `canonicalRangeBound`) and is compared as it is, byte for byte what the Meilisearch store
+    // sends and v1.15 compares, so both stores give the same hits for every bound
+    this.params.push(operator === '=' ? normalizeFacetValue(value) : value);
     return this.anyFacet(field, `${operator} ?`);
   }
 
@@ -134,7 +138,7 @@ class SqliteFilterCompiler {
       this.params.push(low, high);
       return `${column(field)} BETWEEN ? AND ?`;
     }
-    this.params.push(normalizeFacetValue(from), normalizeFacetValue(to));
+    this.params.push(from, to);
     return this.anyFacet(field, 'BETWEEN ? AND ?');
   }
 
@@ -179,6 +183,20 @@ class SqliteFilterCompiler {
     if (!Object.hasOwn(this.fields, field)) throw new Error(`filter field "${field}" is not in the filterable field catalogue`);
     return this.fields[field];
   }
+}
+
+/** Operands joined flat per group: SQLite parses `a AND b AND c` as a left-deep tree. */
+const GROUP = 32;
+
+/**
+ * `parts` joined with `joiner` as a tree of groups, so a filter of thousands of terms stays far
+ * below SQLite's expression depth limit (1000, SQLITE_MAX_EXPR_DEPTH) instead of failing there.
+ */
+function balanced(parts: string[], joiner: string): string {
+  if (parts.length <= GROUP) return `(${parts.join(joiner)})`;
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += GROUP) groups.push(balanced(parts.slice(i, i + GROUP), joiner));
+  return balanced(groups, joiner);
 }
 
 /**

@@ -92,8 +92,12 @@ function stringFacetCounts(db: Database.Database, field: SessionFilterableField,
  * offers without typo tolerance). Words are quoted, so FTS5 syntax in `q` is plain text.
  */
 function fullTextQuery(q: string): string | null {
+  // Control characters separate words: FTS5 reads a quoted string only up to a NUL ("unterminated
+  // string"), and no token holds one. Lone surrogates would reach SQLite as U+FFFD, which no
+  // token holds either.
+  const text = q.replace(/[\p{Cc}\p{Cs}]/gu, ' ');
   // a word without a letter or digit has no token to find; Meilisearch ignores it too
-  const words = q.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+  const words = text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
   if (words.length === 0) return null;
   return words.map((word) => `"${word.replace(/"/g, '""')}"*`).join(' ');
 }

@@ -2,14 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SessionDocument, SessionId } from '@sg/schema';
-import { SessionFold, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
+import { SessionFold, SessionSearchCancelledError, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
 import { registerSqliteFilterFunctions } from './compile-sqlite-filter';
 import { SESSION_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema';
 import { searchSqliteSessions } from './sqlite-session-search';
+import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
 
 export interface SqliteSessionStoreOptions {
   /** File path, or `:memory:` for tests. */
   readonly path: string;
+  /**
+   * Run searches in this many worker threads, off the event loop (admin-search). Without it,
+   * and always for `:memory:`, searches run on the calling thread (the indexer, tests).
+   */
+  readonly searchWorkers?: { readonly size: number; readonly entry: SqliteSearchWorkerEntry };
 }
 
 /** Rows deleted per retention transaction, so the writer is never blocked for long. */
@@ -24,6 +30,7 @@ export class SqliteSessionStore extends SessionStore {
   private readonly upsert: Database.Statement;
   private readonly upsertBody: Database.Statement;
   private readonly writeBatch: (sessions: readonly StoredSession[]) => void;
+  private readonly searchPool: SqliteSearchPool | null;
 
   constructor(options: SqliteSessionStoreOptions) {
     super();
@@ -50,6 +57,8 @@ export class SqliteSessionStore extends SessionStore {
         this.upsertBody.run(session.document.session_id, JSON.stringify(session.document), JSON.stringify(session.fold));
       }
     });
+    const workers = options.searchWorkers;
+    this.searchPool = workers && workers.size > 0 && options.path !== ':memory:' ? new SqliteSearchPool({ path: options.path, ...workers }) : null;
   }
 
   async init(): Promise<void> {
@@ -78,7 +87,9 @@ export class SqliteSessionStore extends SessionStore {
     return row ? (JSON.parse(row.document) as SessionDocument) : null;
   }
 
-  async search(query: SessionSearchQuery): Promise<SessionSearchResult> {
+  async search(query: SessionSearchQuery, options: SessionSearchOptions = {}): Promise<SessionSearchResult> {
+    if (this.searchPool) return this.searchPool.run(query, options.signal);
+    if (options.signal?.aborted) throw new SessionSearchCancelledError();
     return searchSqliteSessions(this.db, query);
   }
 
@@ -98,9 +109,11 @@ export class SqliteSessionStore extends SessionStore {
 
   async check(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+    if (this.searchPool && !this.searchPool.started) throw new Error('no search worker has opened the database yet');
   }
 
   async close(): Promise<void> {
+    await this.searchPool?.close();
     if (this.db.open) this.db.close();
   }
 }
