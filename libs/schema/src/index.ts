@@ -13,6 +13,7 @@ export * from './client-messages/ping.message';
 export * from './client-messages/bye.message';
 export * from './client-messages/client-message';
 export * from './client-messages/parse-client-message';
+export * from './client-messages/ice-ufrag-of';
 export * from './server-messages/server-message';
 export * from './session/session-event';
 export * from './session/parse-session-event';
