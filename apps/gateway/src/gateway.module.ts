@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClientsModule } from '@nestjs/microservices';
+import { ProbePeerFactory } from '@sg/room';
 import { gatewayMetricProviders, PlatformMetricsModule } from '@sg/metrics';
 import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, redisTransportOptions } from '@sg/platform';
 import { AccessService } from './auth/access.service';
@@ -12,6 +13,8 @@ import { DrainService } from './drain/drain.service';
 import { SignalingMetrics } from './metrics/signaling-metrics';
 import { nodeOperatorController } from './operator/node-operator.controller';
 import { NodeOperatorService } from './operator/node-operator.service';
+import { ProbeService } from './probe/probe.service';
+import { WeriftProbePeerFactory } from './probe/werift-probe-peer';
 import { rateLimitProviders } from './rate-limit/rate-limit.providers';
 import { resumeProviders } from './resume/resume.providers';
 import { AdmissionService } from './signaling/admission.service';
@@ -50,6 +53,8 @@ export class GatewayModule {
         NodeLifecycleNotifier,
         DrainService,
         NodeOperatorService,
+        { provide: ProbePeerFactory, useClass: WeriftProbePeerFactory },
+        ProbeService,
       ],
     };
   }

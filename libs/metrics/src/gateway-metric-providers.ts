@@ -56,4 +56,15 @@ export const gatewayMetricProviders = [
     name: METRIC.resumeBufferDroppedTotal,
     help: 'Signals for a peer away from its socket dropped because its resume buffer (RESUME_BUFFER_MAX_MESSAGES) was full.',
   }),
+  makeCounterProvider({
+    name: METRIC.probesTotal,
+    help: 'Probe peers by outcome: connected (at some point), failed, expired (PROBE_MAX_SECONDS before connecting), abandoned (the client left first), unavailable (refused with probe-unavailable).',
+    labelNames: ['outcome'],
+  }),
+  makeGaugeProvider({ name: METRIC.probesActive, help: 'Probe peers running on this node (at most PROBE_MAX_CONCURRENT).' }),
+  makeHistogramProvider({
+    name: METRIC.probeConnectSeconds,
+    help: "Time from a client's first offer to the probe to the probe's own connected state.",
+    buckets: ICE_NEGOTIATION_BUCKETS,
+  }),
 ];

@@ -25,3 +25,5 @@ export * from './rate-limit/cluster-rate-limiter';
 export * from './rate-limit/connection-attempt-limiter';
 export * from './rate-limit/rate-limit-subject';
 export * from './nodes/heartbeat-continuity';
+export * from './probe/probe-peer';
+export * from './probe/probe-hub';

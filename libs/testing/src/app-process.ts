@@ -16,6 +16,14 @@ export type AppName = 'gateway' | 'diagnostics-indexer' | 'admin-search';
 
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');
 
+/** What every test app gets unless a test says otherwise: loopback only, so nothing a test starts reaches off the machine. */
+function testDefaults(app: AppName): Record<string, string> {
+  const defaults: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1' };
+  // the probe peer gathers and binds on loopback only
+  if (app === 'gateway') defaults['PROBE_ICE_ADDRESS'] = '127.0.0.1';
+  return defaults;
+}
+
 /**
  * Starts a built app (`dist/apps/<app>/main.js`) as its own process on a free
  * loopback port, the way operators start it, and waits until /healthz answers.
@@ -24,7 +32,7 @@ export async function startApp(app: AppName, env: Record<string, string>, timeou
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const child = spawn(process.execPath, [resolve(WORKSPACE_ROOT, `dist/apps/${app}/main.js`)], {
     cwd: WORKSPACE_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...testDefaults(app), LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -65,7 +73,7 @@ export function runAppToExit(app: AppName, env: Record<string, string>, timeoutM
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [resolve(WORKSPACE_ROOT, `dist/apps/${app}/main.js`)], {
       cwd: WORKSPACE_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', ...env },
+      env: { ...testDefaults(app), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

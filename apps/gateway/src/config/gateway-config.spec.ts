@@ -247,7 +247,18 @@ describe(toGatewayConfig.name, () => {
         clockToleranceSeconds: 30,
       },
       transport: { trustedProxies: [], requireWss: false },
+      probe: { enabled: true, maxConcurrent: 20, maxSeconds: 30, iceAddress: undefined },
     });
+  });
+
+  it('maps the probe settings, and refuses a PROBE_ICE_ADDRESS that is not one IPv4 address', () => {
+    const config = configFrom({ PROBE_ENABLED: 'false', PROBE_MAX_CONCURRENT: '3', PROBE_MAX_SECONDS: '5', PROBE_ICE_ADDRESS: '127.0.0.1' });
+
+    expect(config.probe).toEqual({ enabled: false, maxConcurrent: 3, maxSeconds: 5, iceAddress: '127.0.0.1' });
+    for (const bad of ['0.0.0.0/0', 'localhost', '::1', '127.0.0.1,10.0.0.1']) {
+      expect(validationError(() => configFrom({ PROBE_ICE_ADDRESS: bad })).message).toContain('PROBE_ICE_ADDRESS');
+    }
+    expect(validationError(() => configFrom({ PROBE_MAX_CONCURRENT: '0' })).message).toContain('PROBE_MAX_CONCURRENT');
   });
 
   it('maps HS256 token authentication', () => {

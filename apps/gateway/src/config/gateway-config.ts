@@ -23,6 +23,8 @@ export class GatewayConfig extends CommonConfig {
   readonly auth: AuthConfig;
   /** How the peer reached us: which proxies' X-Forwarded-* headers count, and whether plain ws is refused. */
   readonly transport: { trustedProxies: readonly string[]; requireWss: boolean };
+  /** The probe peer (PROTOCOL section 1); `iceAddress` undefined: every interface of the node. */
+  readonly probe: { enabled: boolean; maxConcurrent: number; maxSeconds: number; iceAddress: string | undefined };
 
   constructor(env: GatewayEnv) {
     super(env);
@@ -71,6 +73,12 @@ export class GatewayConfig extends CommonConfig {
       clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
     };
     this.transport = { trustedProxies: env.TRUSTED_PROXIES, requireWss: env.REQUIRE_WSS };
+    this.probe = {
+      enabled: env.PROBE_ENABLED,
+      maxConcurrent: env.PROBE_MAX_CONCURRENT,
+      maxSeconds: env.PROBE_MAX_SECONDS,
+      iceAddress: env.PROBE_ICE_ADDRESS,
+    };
   }
 }
 

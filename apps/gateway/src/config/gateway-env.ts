@@ -1,5 +1,5 @@
 import { CommonEnv, IntegerIn, ToBoolean, ToList } from '@sg/platform';
-import { IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { JWT_ALGORITHMS } from '../auth/auth-config';
 import { TrustedProxies } from '../auth/trusted-proxies';
 
@@ -155,4 +155,19 @@ export class GatewayEnv extends CommonEnv {
   @ToBoolean()
   @IsBoolean({ message: 'must be true or false' })
   REQUIRE_WSS: boolean = false;
+
+  // The probe peer (PROTOCOL section 1): the node's own WebRTC peer a client can test its reachability with.
+  @ToBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  PROBE_ENABLED: boolean = true;
+
+  @IntegerIn(1, 1_000)
+  PROBE_MAX_CONCURRENT: number = 20;
+
+  @IntegerIn(1, 3_600)
+  PROBE_MAX_SECONDS: number = 30;
+
+  @IsOptional()
+  @IsIP(4, { message: 'must be one IPv4 address of this node, e.g. 10.0.0.5' })
+  PROBE_ICE_ADDRESS?: string = undefined;
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NegotiationClock, RoomDirectory, RoomHub, RoomMember, SessionEventSink } from '@sg/room';
 import {
   ErrorCode,
+  iceUfragOf,
   parseClientMessage,
+  PROBE_PEER_ID,
   PeerId,
   relayedFrame,
   reportsConnected,
@@ -15,6 +17,7 @@ import {
 } from '@sg/schema';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { ProbeService } from '../probe/probe.service';
 import { MessageRateLimitService, RateLimitScope } from '../rate-limit/message-rate-limit.service';
 import type { ConnectedPeer } from './connected-peer';
 import { CLOSE_CODE } from './close-codes';
@@ -37,6 +40,7 @@ export class SignalDispatcher {
     private readonly negotiations: NegotiationClock,
     private readonly metrics: SignalingMetrics,
     private readonly rateLimits: MessageRateLimitService,
+    private readonly probe: ProbeService,
   ) {}
 
   /** Handles one text frame of an admitted peer, in the order the peer sent them. */
@@ -76,6 +80,7 @@ export class SignalDispatcher {
       case 'offer':
       case 'answer':
       case 'candidate':
+        if (message.to === PROBE_PEER_ID) return this.toProbe(peer, message);
         return this.relay(peer, message);
       case 'state':
         // an empty `to` names no peer: answered, never recorded
@@ -91,6 +96,26 @@ export class SignalDispatcher {
       case 'bye':
         peer.byeReceived = true;
         peer.close(CLOSE_CODE.normal, 'bye');
+        return;
+    }
+  }
+
+  /** A signal for the node's own peer (PROTOCOL section 1, "The probe peer"): never relayed, never seen by another peer. */
+  private toProbe(peer: ConnectedPeer, message: SignalMessage): void {
+    switch (message.type) {
+      case 'offer':
+        if (this.probe.offer(peer, message.sdp, iceUfragOf(message.sdp)) === 'unavailable') {
+          const why = this.config.probe.enabled ? `this node already runs ${this.config.probe.maxConcurrent} probes: try again later` : 'the probe peer is turned off on this node';
+          this.sendError(peer, 'probe-unavailable', why, message.id);
+        }
+        return;
+      case 'candidate':
+        if (!this.probe.candidate(peer, { candidate: message.candidate, sdpMid: message.sdpMid ?? null, sdpMLineIndex: message.sdpMLineIndex ?? null })) {
+          this.sendError(peer, 'unknown-peer', 'no probe is running for you: send an offer to "probe" first', message.id);
+        }
+        return;
+      case 'answer':
+        this.sendError(peer, 'unknown-peer', 'the probe only answers: it takes offers and candidates, never an answer', message.id);
         return;
     }
   }
@@ -166,7 +191,8 @@ export class SignalDispatcher {
    */
   private checkReportTarget(peer: ConnectedPeer, message: StateMessage | StatsMessage): void {
     const to = message.to as PeerId | undefined;
-    if (to === undefined || (to !== peer.peerId && this.hub.members(peer.room).has(to))) return;
+    // reports about the probe connection are the client's side of a probe session
+    if (to === undefined || to === PROBE_PEER_ID || (to !== peer.peerId && this.hub.members(peer.room).has(to))) return;
     if (to === peer.peerId) return this.unknownPeer(peer, message);
     this.directory.member(peer.room, to).then(
       (member) => (member ? this.hub.learn(peer.room, member) : this.unknownPeer(peer, message)),

@@ -7,6 +7,7 @@ import type { PeerId, RoomId } from '@sg/schema';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { ProbeService } from '../probe/probe.service';
 import { ConnectionLimitsService } from '../rate-limit/connection-limits.service';
 import { applyHttpServerLimits } from '../rate-limit/http-server-limits';
 import { AdmissionService } from './admission.service';
@@ -36,6 +37,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     private readonly admission: AdmissionService,
     private readonly dispatcher: SignalDispatcher,
     private readonly departures: DepartureService,
+    private readonly probe: ProbeService,
     private readonly metrics: SignalingMetrics,
     private readonly limits: ConnectionLimitsService,
     private readonly drain: DrainState,
@@ -113,7 +115,10 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     if (!peer) return;
     this.metrics.websocketsActive.dec();
     this.peers.delete(ws);
-    if (peer.member) this.departures.socketClosed(peer, typeof code === 'number' ? code : ABNORMAL_CLOSURE);
+    if (peer.member) {
+      this.probe.clientGone(peer);
+      this.departures.socketClosed(peer, typeof code === 'number' ? code : ABNORMAL_CLOSURE);
+    }
   }
 
   /** Every frame of every socket, in the order it arrived (SignalingWsAdapter's binding). */

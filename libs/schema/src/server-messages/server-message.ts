@@ -15,7 +15,7 @@ export interface PeerSummary {
 export const PEER_LEFT_REASONS = ['bye', 'disconnected', 'timeout', 'node-lost', 'kicked'] as const;
 export type PeerLeftReason = (typeof PEER_LEFT_REASONS)[number];
 
-export type ErrorCode = 'schema-error' | 'unknown-peer' | 'rate-limited' | 'too-large';
+export type ErrorCode = 'schema-error' | 'unknown-peer' | 'rate-limited' | 'too-large' | 'probe-unavailable';
 
 export interface WelcomeMessage {
   type: 'welcome';
