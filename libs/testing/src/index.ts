@@ -1,5 +1,6 @@
 export * from './free-port';
 export * from './redis-server';
+export * from './redis-cluster';
 export * from './werift-loopback-peer';
 export * from './app-process';
 export * from './signaling-client';
