@@ -47,10 +47,10 @@ export class AdminSearchModule {
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ adminSearch: { store: config.store } })] }),
         PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'admin-search', nodeId: config.nodeId }),
-        PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'admin-search' }),
+        PlatformRedisModule.forRoot({ redis: config.redis, nodeId: config.nodeId, app: 'admin-search' }),
         PlatformMetricsModule.forRoot('admin-search'),
         store,
-        ClientsModule.register([{ name: GATEWAY_NODES_CLIENT, ...redisTransportOptions(config.redisUrl) }]),
+        ClientsModule.register([{ name: GATEWAY_NODES_CLIENT, ...redisTransportOptions(config.redis) }]),
         PlatformHealthModule.forRoot({
           imports: [store],
           inject: [SessionStore, HealthIndicatorService],

@@ -33,7 +33,7 @@ export class IndexerModule {
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ indexer: config })] }),
         PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'diagnostics-indexer', nodeId: config.nodeId }),
-        PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'diagnostics-indexer' }),
+        PlatformRedisModule.forRoot({ redis: config.redis, nodeId: config.nodeId, app: 'diagnostics-indexer' }),
         PlatformMetricsModule.forRoot('diagnostics-indexer'),
         store,
         SessionIndexingModule.forRoot(config, store),

@@ -8,8 +8,8 @@ import { IndexerModule } from './indexer.module';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(IndexerEnv, 'diagnostics-indexer', (env) => new IndexerConfig(env));
   await bootstrapApp(IndexerModule.forRoot(config), config.http.host, config.http.port, {
-    redisUrl: config.redisUrl,
-    summary: `node ${config.nodeId}; Redis ${redisTarget(config.redisUrl)}; store ${describeStore(config.store)}`,
+    redis: config.redis,
+    summary: `node ${config.nodeId}; Redis ${redisTarget(config.redis)}; store ${describeStore(config.store)}`,
     // the session event streams as a Nest transport, built by DI (it reads the module's SessionEventSource)
     microservices: (app) => [{ strategy: app.get(RedisStreamsTransport) }],
   });

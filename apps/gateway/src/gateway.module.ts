@@ -31,10 +31,10 @@ export class GatewayModule {
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ gateway: config })] }),
         PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'gateway', nodeId: config.nodeId }),
-        PlatformRedisModule.forRoot({ url: config.redisUrl, nodeId: config.nodeId, app: 'gateway' }),
+        PlatformRedisModule.forRoot({ redis: config.redis, nodeId: config.nodeId, app: 'gateway' }),
         PlatformMetricsModule.forRoot('gateway'),
         PlatformHealthModule.forRoot(),
-        ClientsModule.register([{ name: APPS_CLIENT, ...redisTransportOptions(config.redisUrl) }]),
+        ClientsModule.register([{ name: APPS_CLIENT, ...redisTransportOptions(config.redis) }]),
       ],
       controllers: [nodeOperatorController(config.nodeId)],
       providers: [

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportOptions } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportServer } from '@sg/platform';
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
 import { GatewayModule } from './gateway.module';
@@ -8,12 +8,12 @@ import { SignalingWsAdapter } from './signaling/signaling-ws.adapter';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(GatewayEnv, 'gateway', toGatewayConfig);
   await bootstrapApp(GatewayModule.forRoot(config), config.http.host, config.http.port, {
-    redisUrl: config.redisUrl,
-    summary: `WebSocket /ws; node ${config.nodeId}; Redis ${redisTarget(config.redisUrl)}`,
+    redis: config.redis,
+    summary: `WebSocket /ws; node ${config.nodeId}; Redis ${redisTarget(config.redis)}`,
     // /ws shares the HTTP server with the probes and /metrics
     webSocketAdapter: (app) => new SignalingWsAdapter(app, { maxPayload: config.limits.messageMaxBytes }),
     // operator actions addressed to this node (PROTOCOL section 3)
-    microservices: () => [redisTransportOptions(config.redisUrl)],
+    microservices: () => [redisTransportServer(config.redis)],
   });
 }
 

@@ -1,4 +1,5 @@
 export * from './redis-keys';
+export * from './redis-connection';
 export * from './lua/define-cluster-commands';
 export * from './directory/redis-room-directory';
 export * from './resume/redis-resume-directory';

@@ -6,6 +6,8 @@ export * from './env/load-config-or-exit';
 export * from './logging/platform-logger.module';
 export * from './redis/redis-tokens';
 export * from './redis/create-redis-connection';
+export * from './redis/redis-connection-config';
+export * from './redis/redis-cluster-transport';
 export * from './redis/platform-redis.module';
 export * from './health/redis.health';
 export * from './health/drain-state';

@@ -216,7 +216,7 @@ describe(toGatewayConfig.name, () => {
     expect({ ...config }).toEqual({
       nodeId: 'gw-1',
       http: { host: '0.0.0.0', port: 8080 },
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { mode: 'single', url: 'redis://127.0.0.1:6379' },
       logLevel: 'info',
       // unset LOG_FORMAT: readable lines for a person at a terminal, JSON otherwise
       logFormat: process.stdout.isTTY ? 'pretty' : 'json',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
+import { parseClusterNodes } from '../redis/redis-connection-config';
 import { IntegerIn } from './env-transforms';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,6 +30,17 @@ export class CommonEnv {
   @IsString()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /** Seed nodes of a Redis Cluster (`host:port,host:port,...`); when set, REDIS_URL is ignored. */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isClusterNodeList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseClusterNodes(value) !== null,
+      defaultMessage: () => 'must be a comma-separated list of host:port (port 1 to 65535)',
+    },
+  })
+  REDIS_CLUSTER_NODES?: string = undefined;
 
   @IsString()
   @Matches(NODE_ID_PATTERN, { message: 'must be 1 to 128 of A-Z a-z 0-9 _ . : @ -' })

@@ -8,11 +8,12 @@ import { Logger } from 'nestjs-pino';
 import { DrainState } from '../health/drain-state';
 import { QuietBootLogger } from '../logging/quiet-boot-logger';
 import { assertRedisReachable } from '../redis/assert-redis-reachable';
+import type { RedisConnectionConfig } from '../redis/redis-connection-config';
 
 /** What an app adds to the HTTP server: its WebSocket adapter, and the microservice transports it listens on. */
 export interface AppBootstrapOptions {
   /** Checked before anything else starts, so an unreachable Redis is named as such. */
-  readonly redisUrl?: string;
+  readonly redis?: RedisConnectionConfig;
   /** What the start-up line says after the URL: node id, Redis target, store. */
   readonly summary?: string;
   readonly webSocketAdapter?: (app: INestApplication) => WebSocketAdapter;
@@ -34,7 +35,7 @@ export interface JsonBodyOptions {
  * transports too), listens, and stops cleanly on SIGTERM/SIGINT.
  */
 export async function bootstrapApp(module: DynamicModule, host: string, port: number, options: AppBootstrapOptions = {}): Promise<INestApplication> {
-  if (options.redisUrl) await assertRedisReachable(options.redisUrl);
+  if (options.redis) await assertRedisReachable(options.redis);
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: !options.jsonBody });
   const logger = new QuietBootLogger(app.get(Logger));
   app.useLogger(logger);

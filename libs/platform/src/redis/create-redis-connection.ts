@@ -1,6 +1,16 @@
-import Redis from 'ioredis';
-import { failFastWhileDisconnected } from './fail-fast-while-disconnected';
+import type { RedisConnection } from '@sg/cluster';
+import Redis, { Cluster } from 'ioredis';
+import { failFastWhileClusterDown, failFastWhileDisconnected } from './fail-fast-while-disconnected';
+import type { RedisClusterNode, RedisConnectionConfig } from './redis-connection-config';
 import { redisRetryStrategy } from './redis-retry-strategy';
+
+export interface RedisConnectionOptions {
+  /**
+   * For a connection that only subscribes: on a cluster it keeps one sharded subscriber
+   * per master (`SSUBSCRIBE`), so a per-node bus is served by the shard of its channel only.
+   */
+  readonly subscriber?: boolean;
+}
 
 /**
  * One ioredis connection with fail-fast settings: while starting, a command waits
@@ -9,9 +19,16 @@ import { redisRetryStrategy } from './redis-retry-strategy';
  * at once instead of hanging, and reconnects are spaced by `redisRetryStrategy`.
  * Auto-pipelining is off: measured on the cross-node relay path it cost a Pipeline
  * per tick and raised p99 from 3 ms to 38 ms (docs/benchmarks.md).
+ *
+ * With a cluster (`REDIS_CLUSTER_NODES`) it is ioredis's `Cluster` client with the same
+ * settings per node, and the same breaker for the cluster as a whole.
  */
-export function createRedisConnection(url: string, connectionName: string): Redis {
-  const redis = new Redis(url, {
+export function createRedisConnection(url: string, connectionName: string): Redis;
+export function createRedisConnection(target: string | RedisConnectionConfig, connectionName: string, options?: RedisConnectionOptions): RedisConnection;
+export function createRedisConnection(target: string | RedisConnectionConfig, connectionName: string, options: RedisConnectionOptions = {}): RedisConnection {
+  const config: RedisConnectionConfig = typeof target === 'string' ? { mode: 'single', url: target } : target;
+  if (config.mode === 'cluster') return createClusterConnection(config.nodes, connectionName, options);
+  const redis = new Redis(config.url, {
     connectionName,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
@@ -21,4 +38,32 @@ export function createRedisConnection(url: string, connectionName: string): Redi
   });
   failFastWhileDisconnected(redis, connectionName);
   return redis;
+}
+
+/**
+ * Failover costs a few seconds (the master's node timeout, then the election): meanwhile
+ * commands for its slots fail after ioredis's redirections and retries (`retryDelayOnFailover`,
+ * about a second in all), callers treat that as Redis unavailable for those rooms, and the slot
+ * map is refreshed on the first error and every few seconds, so the promoted replica is used
+ * as soon as the cluster announces it.
+ */
+function createClusterConnection(nodes: readonly RedisClusterNode[], connectionName: string, options: RedisConnectionOptions): Cluster {
+  const cluster = new Cluster(
+    nodes.map(({ host, port }) => ({ host, port })),
+    {
+      redisOptions: { connectionName, connectTimeout: 2_000, maxRetriesPerRequest: 1, enableAutoPipelining: false },
+      clusterRetryStrategy: (attempt) => redisRetryStrategy(attempt),
+      enableOfflineQueue: true,
+      enableAutoPipelining: false,
+      lazyConnect: false,
+      slotsRefreshTimeout: 1_000,
+      slotsRefreshInterval: 5_000,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      shardedSubscribers: options.subscriber === true,
+    },
+  );
+  failFastWhileClusterDown(cluster, connectionName);
+  return cluster;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { Cluster } from 'ioredis';
 
 /**
  * The circuit breaker of a Redis connection. Closed while the connection is
@@ -37,6 +38,39 @@ export function failFastWhileDisconnected(redis: Redis, connectionName: string):
   redis.duplicate = (override) => {
     const copy = duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: 1, ...override });
     failFastWhileDisconnected(copy, `${connectionName}-copy`);
+    return copy;
+  };
+}
+
+/**
+ * The same breaker for a Redis Cluster client as a whole: open while no node of the
+ * cluster answers (the client reconnects to its seeds, spaced by `redisRetryStrategy`),
+ * closed once it is ready again. One master down is not the cluster lost: its slots
+ * fail after ioredis's failover retries while the others' keep working, and its replica
+ * takes over within the cluster's node timeout.
+ */
+export function failFastWhileClusterDown(cluster: Cluster, connectionName: string): void {
+  const logger = new Logger('Redis');
+  let lost = false;
+  cluster.once('ready', () => {
+    cluster.options.enableOfflineQueue = false;
+  });
+  cluster.on('ready', () => {
+    if (lost) logger.log(`${connectionName}: the Redis Cluster answers again, commands run again`);
+    lost = false;
+  });
+  cluster.on('close', () => {
+    if (!lost && cluster.options.enableOfflineQueue === false) {
+      logger.warn(`${connectionName}: lost every node of the Redis Cluster; commands fail at once until a reconnect succeeds`);
+      lost = true;
+    }
+  });
+  cluster.on('error', () => undefined);
+  cluster.on('node error', () => undefined);
+  const duplicate = cluster.duplicate.bind(cluster);
+  cluster.duplicate = (startupNodes, override) => {
+    const copy = duplicate(startupNodes, { ...override, enableOfflineQueue: true });
+    failFastWhileClusterDown(copy, `${connectionName}-copy`);
     return copy;
   };
 }

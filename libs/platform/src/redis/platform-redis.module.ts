@@ -1,27 +1,29 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisConnection } from '@sg/cluster';
 import { createRedisConnection } from './create-redis-connection';
+import type { RedisConnectionConfig } from './redis-connection-config';
 import { REDIS_COMMANDS, REDIS_SUBSCRIBER } from './redis-tokens';
 
 /**
- * The app's Redis connections: one for commands and publishing (auto-pipelined),
- * one dedicated to subscriptions (a subscribed connection cannot run commands).
+ * The app's Redis connections: one for commands and publishing, one dedicated to
+ * subscriptions (a subscribed connection cannot run commands). On a Redis Cluster each
+ * is ioredis's `Cluster` client (`RedisConnection` either way).
  */
 @Global()
 @Module({})
 export class PlatformRedisModule implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS_COMMANDS) private readonly commands: Redis,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+    @Inject(REDIS_COMMANDS) private readonly commands: RedisConnection,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: RedisConnection,
   ) {}
 
-  static forRoot(options: { url: string; nodeId: string; app: string }): DynamicModule {
+  static forRoot(options: { redis: RedisConnectionConfig; nodeId: string; app: string }): DynamicModule {
     const name = `${options.app}-${options.nodeId}`;
     return {
       module: PlatformRedisModule,
       providers: [
-        { provide: REDIS_COMMANDS, useFactory: () => createRedisConnection(options.url, name) },
-        { provide: REDIS_SUBSCRIBER, useFactory: () => createRedisConnection(options.url, `${name}-sub`) },
+        { provide: REDIS_COMMANDS, useFactory: () => createRedisConnection(options.redis, name) },
+        { provide: REDIS_SUBSCRIBER, useFactory: () => createRedisConnection(options.redis, `${name}-sub`, { subscriber: true }) },
       ],
       exports: [REDIS_COMMANDS, REDIS_SUBSCRIBER],
     };

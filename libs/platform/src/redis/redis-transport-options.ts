@@ -1,5 +1,8 @@
-import type { RedisOptions } from '@nestjs/microservices';
+import type { Type } from '@nestjs/common';
+import type { ClientProvider, ClientProxy, MicroserviceOptions, RedisOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
+import { RedisClusterTransportClient, RedisClusterTransportOptions, RedisClusterTransportServer } from './redis-cluster-transport';
+import type { RedisConnectionConfig } from './redis-connection-config';
 
 /**
  * Reconnect spacing of the transport's connections (Nest's transport takes a fixed delay
@@ -10,10 +13,33 @@ const RETRY_DELAY_MS = 1_000;
 
 /**
  * The NestJS Redis microservice transport on the same Redis as everything else
- * (PROTOCOL section 4: the apps talk only through Redis). Nest's transport never
- * reconnects unless told how often, so it retries for the process's lifetime.
+ * (PROTOCOL section 4: the apps talk only through Redis), as a client (`ClientsModule`):
+ * Nest's own transport on one Redis, its cluster variant on a Redis Cluster. Nest's
+ * transport never reconnects unless told how often, so it retries for the process's lifetime.
  */
-export function redisTransportOptions(url: string): RedisOptions {
+export function redisTransportOptions(target: string | RedisConnectionConfig): ClientProvider {
+  const config = asConfig(target);
+  // a ClientRedis is a ClientProxy of Redis statuses; Nest's type for customClass only knows plain strings
+  if (config.mode === 'cluster') return { customClass: RedisClusterTransportClient as unknown as Type<ClientProxy>, options: clusterTransportOptions(config.nodes) };
+  return singleRedisTransport(config.url);
+}
+
+/** The same transport as a server the app listens on (`connectMicroservice`). */
+export function redisTransportServer(target: string | RedisConnectionConfig): MicroserviceOptions {
+  const config = asConfig(target);
+  if (config.mode === 'cluster') return { strategy: new RedisClusterTransportServer(clusterTransportOptions(config.nodes)) };
+  return singleRedisTransport(config.url);
+}
+
+function asConfig(target: string | RedisConnectionConfig): RedisConnectionConfig {
+  return typeof target === 'string' ? { mode: 'single', url: target } : target;
+}
+
+function clusterTransportOptions(nodes: RedisClusterTransportOptions['nodes']): RedisClusterTransportOptions {
+  return { nodes, retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: RETRY_DELAY_MS };
+}
+
+function singleRedisTransport(url: string): RedisOptions {
   const parsed = new URL(url);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
   return {
