@@ -21,6 +21,7 @@ import { AdmissionService } from './signaling/admission.service';
 import { DepartureService } from './signaling/departure.service';
 import { SignalDispatcher } from './signaling/signal-dispatcher';
 import { SignalingGateway } from './signaling/signaling.gateway';
+import { ConnectivityPageController } from './web/connectivity-page.controller';
 
 /** Composition root of the gateway. */
 @Module({})
@@ -36,7 +37,7 @@ export class GatewayModule {
         PlatformHealthModule.forRoot(),
         ClientsModule.register([{ name: APPS_CLIENT, ...redisTransportOptions(config.redis) }]),
       ],
-      controllers: [nodeOperatorController(config.nodeId)],
+      controllers: [nodeOperatorController(config.nodeId), ConnectivityPageController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         ...gatewayMetricProviders,

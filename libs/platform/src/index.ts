@@ -22,3 +22,4 @@ export * from './redis/redis-transport-options';
 export * from './redis/redis-target';
 export * from './redis/assert-redis-reachable';
 export * from './logging/quiet-boot-logger';
+export * from './web/static-page-assets';

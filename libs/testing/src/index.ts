@@ -8,3 +8,4 @@ export * from './unique-name';
 export * from './configuration-table';
 export * from './within';
 export * from './seed-sqlite-sessions';
+export * from './coturn-process';

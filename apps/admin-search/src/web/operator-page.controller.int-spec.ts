@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { locateOperatorPageRoot } from './operator-page-assets';
+import { locateStaticPageRoot } from '@sg/platform';
 import { OPERATOR_PAGE_CSP, OperatorPageController } from './operator-page.controller';
 
 @Module({ controllers: [OperatorPageController] })
@@ -80,7 +80,7 @@ describe(OperatorPageController.name, () => {
   });
 });
 
-describe(locateOperatorPageRoot.name, () => {
+describe(locateStaticPageRoot.name, () => {
   let dir: string;
 
   beforeEach(() => {
@@ -94,10 +94,10 @@ describe(locateOperatorPageRoot.name, () => {
   it('finds the built copy in web/ next to the bundle', () => {
     mkdirSync(join(dir, 'web'));
     writeFileSync(join(dir, 'web', 'index.html'), '');
-    expect(locateOperatorPageRoot(dir)).toBe(join(dir, 'web'));
+    expect(locateStaticPageRoot(dir)).toBe(join(dir, 'web'));
   });
 
   it('names both places it looked when the page is missing', () => {
-    expect(() => locateOperatorPageRoot(dir)).toThrow(`operator page not found in ${join(dir, 'web')} or ${join(dir, 'public')}`);
+    expect(() => locateStaticPageRoot(dir)).toThrow(`web page not found in ${join(dir, 'web')} or ${join(dir, 'public')}`);
   });
 });

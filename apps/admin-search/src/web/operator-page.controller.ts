@@ -1,23 +1,12 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { locateStaticPageRoot, SAME_ORIGIN_PAGE_CSP, sendStaticAsset, StaticPageAssets } from '@sg/platform';
 import type { Response } from 'express';
-import { OperatorPageAsset, OperatorPageAssets } from './operator-page-assets';
 
 /**
- * Scripts and styles come only from this origin, and the page may talk only to it: no
- * inline script or style, so data rendered into the page can never run. The API key
+ * The operator page loads only its own files and talks only to this origin. The API key
  * lives in sessionStorage, which this also keeps away from other origins' scripts.
  */
-export const OPERATOR_PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const OPERATOR_PAGE_CSP = SAME_ORIGIN_PAGE_CSP;
 
 /**
  * The operator's web page (PROTOCOL section 3, `GET /`) and its assets. Unlike `/api`,
@@ -26,31 +15,17 @@ export const OPERATOR_PAGE_CSP = [
  */
 @Controller()
 export class OperatorPageController {
-  private readonly assets = OperatorPageAssets.load();
+  private readonly assets = StaticPageAssets.load(locateStaticPageRoot(__dirname));
 
   @Get()
   page(@Res() res: Response): void {
-    send(res, this.assets.page);
+    sendStaticAsset(res, this.assets.page, OPERATOR_PAGE_CSP);
   }
 
   @Get('assets/:name')
   asset(@Param('name') name: string, @Res() res: Response): void {
     const asset = this.assets.asset(name);
     if (!asset) throw new NotFoundException(`no asset ${name}`);
-    send(res, asset);
+    sendStaticAsset(res, asset, OPERATOR_PAGE_CSP);
   }
-}
-
-function send(res: Response, asset: OperatorPageAsset): void {
-  res
-    .status(200)
-    .set({
-      'Content-Type': asset.contentType,
-      'Content-Security-Policy': OPERATOR_PAGE_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      // assets are not fingerprinted: revalidate so an upgrade is seen at once
-      'Cache-Control': 'no-cache',
-    })
-    .send(asset.body);
 }
