@@ -65,10 +65,15 @@ export class SessionPipeline {
 
   /** The documents of a room's sessions, as operators find them: admin-search's search API over the shared store. */
   async sessionsOfRoom(room: string): Promise<SessionDocument[]> {
+    return this.search(`room_id = "${room}"`);
+  }
+
+  /** The documents one admin search with `filter` finds, oldest first. */
+  async search(filter: string): Promise<SessionDocument[]> {
     const response = await fetch(`${this.adminSearch.baseUrl}/api/sessions/search`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ filter: `room_id = "${room}"`, sort: ['created_at:asc'], limit: 10 }),
+      body: JSON.stringify({ filter, sort: ['created_at:asc'], limit: 10 }),
     });
     if (response.status !== 200) throw new Error(`search answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as { hits: SessionDocument[] }).hits;

@@ -331,6 +331,40 @@ describe(ProbeHub.name, () => {
     expect(hub.active).toBe(0);
   });
 
+  it('fails in its own view when its client leaves after the answer without a connection', async () => {
+    const { hub, factory, sink, observer } = setUp();
+    const client = new FakeClient('peer-a' as PeerId);
+    hub.offer(client, 'o');
+    await settle();
+    factory.peers[0].state({ iceConnectionState: 'checking', connectionState: 'connecting' });
+
+    hub.end(client);
+
+    expect(sink.events.at(-1)).toEqual(
+      expect.objectContaining({ kind: 'state', peer: 'probe', iceConnectionState: 'failed', connectionState: 'failed', reason: 'not connected when the client left (ICE checking)' }),
+    );
+    expect(observer.outcomes).toEqual(['failed']);
+  });
+
+  it('records nothing of its own when its client leaves before the answer went out, or after a connection', async () => {
+    const { hub, factory, sink } = setUp();
+    factory.holdAnswers = true;
+    const early = new FakeClient('peer-a' as PeerId);
+    hub.offer(early, 'o');
+    hub.end(early);
+    factory.holdAnswers = false;
+    const connected = new FakeClient('peer-b' as PeerId);
+    hub.offer(connected, 'o');
+    await settle();
+    factory.peers[1].state(CONNECTED);
+    const recorded = sink.events.length;
+
+    hub.end(connected);
+
+    expect(sink.events).toHaveLength(recorded);
+    expect(sink.events.some((event) => event.kind === 'state' && event.connectionState === 'failed')).toBe(false);
+  });
+
   it('takes no candidate from a client without a probe', () => {
     const { hub, sink } = setUp();
 

@@ -120,10 +120,29 @@ export class ProbeHub {
     return true;
   }
 
-  /** The client said bye, left or lost its socket: its probe closes; the client's departure ends the session. */
+  /**
+   * The client said bye, left or lost its socket: its probe closes, and the client's
+   * departure ends the session. A probe that answered but never connected says so first,
+   * as its own view (PROTOCOL section 1: on failure the probe's view decides): the client
+   * gave up on a path that did not work, which is what the test is for. Call it before the
+   * client's departure is recorded, so the probe's verdict is the earlier event.
+   */
   end(client: Pick<ProbeClient, 'room' | 'peerId'>): void {
     const run = this.runs.get(keyOf(client));
-    if (run) this.close(run);
+    if (!run) return;
+    if (run.answered && !run.connectedOnce && !run.failedOnce) {
+      const ice = run.lastState?.iceConnectionState ?? 'new';
+      this.record(run.client, {
+        kind: 'state',
+        peer: PROBE_PEER_ID,
+        to: run.client.peerId,
+        iceConnectionState: ice === 'connected' || ice === 'completed' ? ice : 'failed',
+        connectionState: 'failed',
+        reason: `not connected when the client left (ICE ${ice})`,
+      });
+      run.failedOnce = true;
+    }
+    this.close(run);
   }
 
   /** Closes every probe, for shutdown. */
