@@ -1,3 +1,4 @@
+import { ICE_UFRAG_MAX_LENGTH } from '../client-messages/ice-ufrag-of';
 import { StatsReport } from '../client-messages/stats-report';
 import { LIMITS } from '../limits';
 import { parseSessionEvent, type ParseSessionEventResult } from './parse-session-event';
@@ -34,7 +35,7 @@ describe(parseSessionEvent.name, () => {
 
     it.each([
       ['peer-joined', ['name']],
-      ['signal', ['candidate']],
+      ['signal', ['candidate', 'iceUfrag']],
       ['state', ['to', 'connectionState', 'iceConnectionState', 'signalingState', 'iceGatheringState', 'reason']],
       ['stats', ['to']],
     ] as const)('accepts a %s event without its optional fields', (kind, optional) => {
@@ -72,7 +73,7 @@ describe(parseSessionEvent.name, () => {
           userAgent: long(LIMITS.userAgentMaxLength),
           name: long(LIMITS.nameMaxLength),
         }),
-        eventWith('signal', { from: long(LIMITS.peerIdMaxLength), to: long(LIMITS.peerIdMaxLength), candidate: long(LIMITS.candidateMaxLength) }),
+        eventWith('signal', { from: long(LIMITS.peerIdMaxLength), to: long(LIMITS.peerIdMaxLength), candidate: long(LIMITS.candidateMaxLength), iceUfrag: long(ICE_UFRAG_MAX_LENGTH) }),
         eventWith('state', { to: long(LIMITS.peerIdMaxLength), reason: long(LIMITS.stateReasonMaxLength) }),
       ];
 
@@ -120,6 +121,7 @@ describe(parseSessionEvent.name, () => {
     it.each([
       ['peer-joined', 'name'],
       ['signal', 'candidate'],
+      ['signal', 'iceUfrag'],
       ['state', 'to'],
       ['state', 'connectionState'],
       ['state', 'reason'],
@@ -183,6 +185,9 @@ describe(parseSessionEvent.name, () => {
       ...peerIdCases('signal', 'to', true),
       ['signal', 'candidate', 7, 'candidate must be a string'],
       ['signal', 'candidate', long(LIMITS.candidateMaxLength + 1), 'candidate must be shorter than or equal to 1024 characters'],
+      ['signal', 'iceUfrag', 7, 'iceUfrag must be a string'],
+      ['signal', 'iceUfrag', '', 'iceUfrag should not be empty'],
+      ['signal', 'iceUfrag', long(ICE_UFRAG_MAX_LENGTH + 1), 'iceUfrag must be shorter than or equal to 256 characters'],
       ...peerIdCases('state', 'peer', true),
       ...peerIdCases('state', 'to', false),
       ['state', 'connectionState', 'up', 'connectionState must be one of the following values: new, connecting, connected, disconnected, failed, closed'],

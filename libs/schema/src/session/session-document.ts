@@ -1,4 +1,5 @@
 import type { NodeId, PeerId, RoomId, SessionId } from '../ids';
+import { PEER_LEFT_REASONS } from '../server-messages/server-message';
 
 export const SESSION_CONNECTION_STATES = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'] as const;
 export type SessionConnectionState = (typeof SESSION_CONNECTION_STATES)[number];
@@ -7,11 +8,21 @@ export const SESSION_FAILURE_REASONS = [
   'no-answer',
   'ice-timeout',
   'ice-failed',
+  'dtls-failed',
+  'connection-lost',
   'peer-left-before-connected',
   'node-lost',
   'client-reported',
 ] as const;
 export type SessionFailureReason = (typeof SESSION_FAILURE_REASONS)[number];
+
+/** `call`: two clients; `probe`: a client and its node's own peer, always side B (PROTOCOL section 1, "The probe peer"). */
+export const SESSION_KINDS = ['call', 'probe'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+/** How a session ended: the departure reason of the side whose leaving ended it, or `failed`. */
+export const SESSION_END_REASONS = [...PEER_LEFT_REASONS, 'failed'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 export interface SessionTimelineEvent {
   t: number;
@@ -24,6 +35,7 @@ export interface SessionTimelineEvent {
 export interface SessionDocument {
   session_id: SessionId;
   room_id: RoomId;
+  kind: SessionKind;
   created_at: number;
   updated_at: number;
   ended_at: number | null;
@@ -51,11 +63,17 @@ export interface SessionDocument {
   candidate_types_b: string[];
   relay_used: boolean | null;
   candidate_pairs: string[];
+  /** Later offers with new ICE credentials (`a=ice-ufrag`). */
   ice_restarts: number;
+  /** Later offers with the same ICE credentials (a track added, screen share). */
+  renegotiations: number;
+  end_reason: SessionEndReason | null;
   rtt_ms: number | null;
   packet_loss_pct: number | null;
   jitter_ms: number | null;
   bitrate_kbps: number | null;
   message_counts: Record<string, number>;
+  /** The session's OpenTelemetry trace id when tracing is on; always null until tracing exists. */
+  trace_id: string | null;
   events: SessionTimelineEvent[];
 }

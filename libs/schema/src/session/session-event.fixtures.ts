@@ -41,6 +41,7 @@ export const VALID_SESSION_EVENTS: Record<SessionEventKind, Record<string, unkno
     from: 'peer-a',
     to: 'peer-b',
     candidate: 'candidate:1 1 udp 2130706431 192.0.2.1 50000 typ host',
+    iceUfrag: 'Fz4q',
   },
   state: {
     kind: 'state',

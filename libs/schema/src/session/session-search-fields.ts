@@ -4,6 +4,7 @@ export type SessionFieldKind = 'string' | 'number' | 'boolean' | 'string-array';
 /** Filterable fields of the session document and the kind of their values (PROTOCOL section 2). */
 export const SESSION_FILTERABLE_FIELDS = {
   room_id: 'string',
+  kind: 'string',
   connection_state: 'string',
   failure_reason: 'string',
   created_at: 'number',
@@ -19,6 +20,8 @@ export const SESSION_FILTERABLE_FIELDS = {
   client_b_node: 'string',
   relay_used: 'boolean',
   ice_restarts: 'number',
+  renegotiations: 'number',
+  end_reason: 'string',
   candidate_types_a: 'string-array',
   candidate_types_b: 'string-array',
 } as const satisfies Record<string, SessionFieldKind>;

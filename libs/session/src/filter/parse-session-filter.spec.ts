@@ -332,7 +332,7 @@ describe(parseSessionFilter.name, () => {
 
   describe('attributes', () => {
     const fieldList =
-      '`candidate_types_a`, `candidate_types_b`, `client_a_id`, `client_a_node`, `client_a_remote_addr`, `client_a_user`, `client_b_id`, `client_b_node`, `client_b_remote_addr`, `client_b_user`, `connection_state`, `created_at`, `ended_at`, `failure_reason`, `ice_restarts`, `relay_used`, `room_id`, `updated_at`';
+      '`candidate_types_a`, `candidate_types_b`, `client_a_id`, `client_a_node`, `client_a_remote_addr`, `client_a_user`, `client_b_id`, `client_b_node`, `client_b_remote_addr`, `client_b_user`, `connection_state`, `created_at`, `end_reason`, `ended_at`, `failure_reason`, `ice_restarts`, `kind`, `relay_used`, `renegotiations`, `room_id`, `updated_at`';
 
     it('refuses an unknown attribute with Meilisearch message and its position', () => {
       expect(error('room = standup')).toBe(
@@ -351,6 +351,18 @@ describe(parseSessionFilter.name, () => {
         expect(error(filter)).toMatch(/^Attribute `(x|_vectors|AND)` is not filterable\./);
       }
       expect(error(['room_id = a', ['x = 1']])).toMatch(/^Attribute `x` is not filterable\.[^\n]*\n1:2 x = 1$/);
+    });
+
+    it('takes kind, renegotiations and end_reason like the other filterable fields', () => {
+      expect(ast('kind = probe AND renegotiations > 0 AND end_reason IN [bye, node-lost]')).toEqual({
+        type: 'and',
+        operands: [
+          eq('kind', 'probe'),
+          { type: 'comparison', field: 'renegotiations', operator: '>', value: '0' },
+          { type: 'in', field: 'end_reason', values: ['bye', 'node-lost'] },
+        ],
+      });
+      expect(ast('end_reason IS NULL')).toEqual({ type: 'is-null', field: 'end_reason' });
     });
 
     it('is case-sensitive about attribute names', () => {

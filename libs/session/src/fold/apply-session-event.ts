@@ -1,21 +1,47 @@
-import { reportsConnected, type PeerId, type PeerLeftReason, type SignalRelayedEvent, type StateReportedEvent, type StatsReportedEvent } from '@sg/schema';
+import {
+  PROBE_PEER_ID,
+  reportsConnected,
+  type NodeId,
+  type PeerId,
+  type PeerLeftReason,
+  type SignalRelayedEvent,
+  type StateReportedEvent,
+  type StatsReportedEvent,
+} from '@sg/schema';
 import { candidateMarkers, classifyCandidate } from './classify-candidate';
 import { cloneSessionFold } from './clone-session-fold';
-import type { SessionFoldEvent } from './session-fold-event';
-import type { FailureReport, SessionFold, Side, SideFold, TimelineEntry } from './session-fold';
+import { compareNotes, compareSdps, compareText, compareTimed, compareTimelineEntries, insertInOrder, isEarlier, isLater } from './fold-order';
+import type { PeerProfile, SessionFoldEvent } from './session-fold-event';
+import type { SdpRecord, SessionFold, Side, SideFold, StateNote, TimelineEntry } from './session-fold';
 import { TIMELINE_MAX_EVENTS } from './session-rules';
 import { sessionIdFor } from './session-id';
+import { isNotable, notesOf, reportsClosed } from './state-notes';
 import { compareStreamPositions } from './stream-position';
 
-/** Failure reports kept: enough to see a recovery and a relapse, bounded against a chatty client. */
-const FAILURES_KEPT = 8;
+/**
+ * Reports that may end a session (failed, with a reason, closed), the earliest kept. Those a
+ * later `connected` report recovered are dropped as it arrives, so the bound is only reached
+ * by a client that keeps reporting `failed` without recovering; beyond it the latest are
+ * dropped, which never changes the earliest failure, the one that decides.
+ */
+export const NOTES_KEPT = 64;
+/**
+ * Offers and answers remembered to tell ICE restarts from renegotiations, the earliest by
+ * time. An offer past them (a renegotiation loop) is counted as an ICE restart, as an offer
+ * whose ICE credentials are unknown is: what came before it may not be remembered.
+ */
+export const SDPS_KEPT = 64;
+/** Per side, the newest reported ICE states kept, to tell `dtls-failed` from `ice-failed`. */
+export const ICE_STATES_KEPT = 32;
 const CANDIDATE_PAIRS_KEPT = 16;
 
 /**
  * Folds one event into a session (PROTOCOL section 2). Pure: returns a new fold and
  * never changes its input. Idempotent: an event at or before the position already
  * applied is a redelivery and changes nothing; profile and clock events are idempotent
- * by nature. Returns null when there is no session and the event cannot start one
+ * by nature. Order-free: the same events give the same fold whatever order they are
+ * applied in (events of two nodes reach the stream in any order), up to the bounds of
+ * its lists. Returns null when there is no session and the event cannot start one
  * (a departure, a profile or a clock tick with nothing to apply to).
  */
 export function applySessionEvent(session: SessionFold | null, event: SessionFoldEvent): SessionFold | null {
@@ -44,14 +70,14 @@ export function applySessionEvent(session: SessionFold | null, event: SessionFol
       break;
     case 'peer-left': {
       const side = sideOf(next, event.peer);
-      if (side && !next[side].left) next[side].left = { t: event.t, reason: event.reason };
-      addToTimeline(next, departureEntry(event.t, side ?? 'server', event.peer, event.reason));
+      if (!side) addToTimeline(next, departureEntry(event.t, 'server', event.peer, event.reason));
+      else if (setDeparture(next, side, event.t, event.reason)) addToTimeline(next, departureEntry(event.t, side, event.peer, event.reason));
       break;
     }
     case 'peer-resumed': {
       // the side came back on a new socket (maybe another node): the session goes on
       const side = sideOf(next, event.peer);
-      if (side) next[side].node = event.node;
+      if (side && isLater(event.t, event.node, next[side].resumedNode)) next[side].resumedNode = { t: event.t, v: event.node };
       addToTimeline(next, { t: event.t, type: 'peer-resumed', by: side ?? 'server', detail: `${event.previousNode} -> ${event.node}` });
       break;
     }
@@ -81,12 +107,12 @@ function startSession(event: SessionFoldEvent): SessionFold | null {
     lastEventAt: event.t,
     offerAt: null,
     offers: 0,
+    sdpLog: [],
     answerAt: null,
     connectedAt: null,
     lastConnectedAt: null,
     link: null,
-    closedAt: null,
-    failures: [],
+    notes: [],
     reported: {},
     stats: {},
     relayUsed: null,
@@ -97,11 +123,12 @@ function startSession(event: SessionFoldEvent): SessionFold | null {
 }
 
 function emptySide(peer: PeerId): SideFold {
-  return { peer, user: null, remoteAddr: null, userAgent: null, node: null, candidateTypes: [], left: null };
+  return { peer, user: null, remoteAddr: null, userAgent: null, node: null, candidateTypes: [], left: null, iceStates: [] };
 }
 
-function withProfile(session: SessionFold, peer: PeerId, profile: { user: string | null; remoteAddr: string; userAgent: string | null; node: SideFold['node'] }): SessionFold {
-  const side = sideOf(session, peer);
+function withProfile(session: SessionFold, peer: PeerId, profile: PeerProfile): SessionFold {
+  // the node's own peer is admitted by no one: its side keeps no user, address or user agent
+  const side = peer === PROBE_PEER_ID ? null : sideOf(session, peer);
   if (!side) return session;
   const current = session[side];
   if (current.user === profile.user && current.remoteAddr === profile.remoteAddr && current.userAgent === profile.userAgent && current.node === profile.node) {
@@ -112,13 +139,31 @@ function withProfile(session: SessionFold, peer: PeerId, profile: { user: string
 
 function withDeparture(session: SessionFold, peer: PeerId, t: number, reason: PeerLeftReason): SessionFold {
   const side = sideOf(session, peer);
-  if (!side || session[side].left) return session;
+  if (!side || !departsEarlier(session[side], t, reason)) return session;
   const next = cloneSessionFold(session);
-  next[side].left = { t, reason };
+  setDeparture(next, side, t, reason);
+  // as the peer-left event itself would have, had the session existed when it was read
   next.clock = Math.max(next.clock, t);
   next.lastEventAt = Math.max(next.lastEventAt, t);
+  next.firstAt = Math.min(next.firstAt, t);
   addToTimeline(next, departureEntry(t, side, peer, reason));
   return next;
+}
+
+/**
+ * A peer leaves once; the same departure reaches a session as an event or, read before the
+ * session existed, from the peer's record, and must count once either way. Returns whether it
+ * was new (the earliest, should a peer ever be said to leave twice).
+ */
+function setDeparture(session: SessionFold, side: Side, t: number, reason: PeerLeftReason): boolean {
+  if (!departsEarlier(session[side], t, reason)) return false;
+  session[side].left = { t, reason };
+  return true;
+}
+
+function departsEarlier(side: SideFold, t: number, reason: PeerLeftReason): boolean {
+  const left = side.left;
+  return !left || t < left.t || (t === left.t && reason < left.reason);
 }
 
 /** A departure in the timeline; a kick is the server's act (PROTOCOL section 3: type `kicked`, by `server`, naming the peer). */
@@ -129,7 +174,7 @@ function departureEntry(t: number, side: Side | 'server', peer: PeerId, reason: 
 function applySignal(session: SessionFold, event: SignalRelayedEvent): void {
   let by = sideOf(session, event.from);
   if (!by) return;
-  if (event.signal === 'offer' && by === 'b' && (session.offerAt === null || event.t < session.offerAt)) {
+  if (event.signal === 'offer' && by === 'b' && sendsFirstOffer(session, event)) {
     // A is the peer that sent the first offer; a report its node flushed before the offer
     // (a browser reports have-local-offer before sending it) may have started the session the other way round
     swapSides(session);
@@ -140,12 +185,12 @@ function applySignal(session: SessionFold, event: SignalRelayedEvent): void {
   let detail: string | undefined;
   switch (event.signal) {
     case 'offer':
-      // a later offer between the same peers, either way, is an ICE restart (or renegotiation)
-      if (session.offerAt !== null && event.t > session.offerAt) detail = 'ice restart';
+      addSdp(session, 'offer', event);
       session.offerAt = session.offerAt === null ? event.t : Math.min(session.offerAt, event.t);
       session.offers += 1;
       break;
     case 'answer':
+      addSdp(session, 'answer', event);
       session.answerAt = session.answerAt === null ? event.t : Math.min(session.answerAt, event.t);
       break;
     case 'candidate':
@@ -153,7 +198,31 @@ function applySignal(session: SessionFold, event: SignalRelayedEvent): void {
       for (const marker of candidateMarkers(event.candidate ?? '')) addUnique(session[by].candidateTypes, marker);
       break;
   }
-  addToTimeline(session, { t: event.t, type: event.signal, by, ...(detail ? { detail } : {}) });
+  const ufrag = event.signal === 'offer' && event.iceUfrag !== undefined ? { ufrag: event.iceUfrag } : {};
+  addToTimeline(session, { t: event.t, type: event.signal, by, ...(detail ? { detail } : {}), ...ufrag });
+}
+
+/** Side B's offer is the session's first: earlier than A's, or as early and B's peer id sorts first (glare within a millisecond). */
+function sendsFirstOffer(session: SessionFold, offer: SignalRelayedEvent): boolean {
+  return session.offerAt === null || offer.t < session.offerAt || (offer.t === session.offerAt && offer.from < session.a.peer);
+}
+
+/**
+ * Counts an offer and remembers the ICE credentials of offers and answers: whether a later
+ * offer is an ICE restart or a renegotiation depends on what came before it by time, which
+ * may be read after it, so it is decided when the document is rendered (`classifyOffers`).
+ */
+function addSdp(session: SessionFold, signal: SdpRecord['signal'], event: SignalRelayedEvent): void {
+  if (signal === 'answer' && event.iceUfrag === undefined) return;
+  let log = session.sdpLog;
+  if (!log) {
+    // a fold written before offers were remembered: its first offer stands in, credentials unknown
+    log = session.offerAt !== null ? [{ t: session.offerAt, signal: 'offer', from: session.a.peer, ufrag: null }] : [];
+  }
+  const record: SdpRecord = { t: event.t, signal, from: event.from, ufrag: event.iceUfrag ?? null };
+  insertInOrder(log, record, compareSdps);
+  if (log.length > SDPS_KEPT) log.splice(SDPS_KEPT);
+  session.sdpLog = log;
 }
 
 function applyState(session: SessionFold, event: StateReportedEvent): void {
@@ -169,17 +238,47 @@ function applyState(session: SessionFold, event: StateReportedEvent): void {
   } else if (connectionState === 'disconnected' || iceConnectionState === 'disconnected') {
     setLink(session, event.t, 'down');
   }
-  const failed = connectionState === 'failed' || iceConnectionState === 'failed';
-  // a `reason` is the client telling us why it gave up; a bare `failed` is ICE failing
-  if (failed || (event.reason !== undefined && (connectionState === 'closed' || connectionState === undefined))) {
-    addFailure(session, { t: event.t, by, reason: event.reason !== undefined ? 'client-reported' : 'ice-failed', detail: event.reason ?? null });
-  } else if (connectionState === 'closed') {
-    session.closedAt = session.closedAt === null ? event.t : Math.min(session.closedAt, event.t);
+  if (iceConnectionState !== undefined) addIceState(session[by], event.t, iceConnectionState);
+  if (session.notes === undefined) {
+    // a fold written before notes: its failures become notes from now on
+    session.notes = notesOf(session);
+    delete session.failures;
+    delete session.closedAt;
   }
+  if (isNotable(event)) {
+    const note: StateNote = { t: event.t, by };
+    if (connectionState !== undefined) note.connectionState = connectionState;
+    if (iceConnectionState !== undefined) note.iceConnectionState = iceConnectionState;
+    if (event.reason !== undefined) note.reason = event.reason;
+    insertInOrder(session.notes, note, compareNotes);
+  }
+  pruneNotes(session);
   setReported(session, 'ice_connection_state', event.t, iceConnectionState);
   setReported(session, 'signaling_state', event.t, event.signalingState);
   setReported(session, 'ice_gathering_state', event.t, event.iceGatheringState);
   addToTimeline(session, { t: event.t, type: 'state', by, detail: describeState(event) });
+}
+
+/**
+ * Drops the reports a later `connected` report recovered from (a failure, or a reason given
+ * before it): they can no longer end the session and stay in the timeline only. A `closed`
+ * report is kept: a hang-up is never undone. Then keeps the earliest `NOTES_KEPT`.
+ */
+function pruneNotes(session: SessionFold): void {
+  const notes = session.notes as StateNote[];
+  const recoveredBefore = session.lastConnectedAt;
+  if (recoveredBefore !== null && notes.some((note) => note.t < recoveredBefore && !reportsClosed(note))) {
+    session.notes = notes.filter((note) => note.t >= recoveredBefore || reportsClosed(note));
+  }
+  if ((session.notes as StateNote[]).length > NOTES_KEPT) (session.notes as StateNote[]).splice(NOTES_KEPT);
+}
+
+function addIceState(side: SideFold, t: number, v: string): void {
+  const states = side.iceStates ?? [];
+  if (states.some((state) => state.t === t && state.v === v)) return;
+  insertInOrder(states, { t, v }, compareTimed);
+  if (states.length > ICE_STATES_KEPT) states.splice(0, states.length - ICE_STATES_KEPT);
+  side.iceStates = states;
 }
 
 function applyStats(session: SessionFold, event: StatsReportedEvent): void {
@@ -198,10 +297,11 @@ function applyStats(session: SessionFold, event: StatsReportedEvent): void {
     // sticky: a call that went through a relay at any point used one
     session.relayUsed = session.relayUsed === true || local === 'relay' || remote === 'relay';
   }
-  if (local !== undefined && remote !== undefined && session.candidatePairs.length < CANDIDATE_PAIRS_KEPT) {
+  if (local !== undefined && remote !== undefined) {
     const protocol = report.protocol ?? 'udp';
     const localProtocol = local === 'relay' && report.relayProtocol ? report.relayProtocol : protocol;
     addUnique(session.candidatePairs, `${local}/${localProtocol} -> ${remote}/${protocol}`);
+    if (session.candidatePairs.length > CANDIDATE_PAIRS_KEPT) session.candidatePairs.splice(CANDIDATE_PAIRS_KEPT);
   }
   addToTimeline(session, { t: event.t, type: 'stats', by, detail: describeStats(event) });
 }
@@ -210,8 +310,9 @@ function applyStats(session: SessionFold, event: StatsReportedEvent): void {
 function swapSides(session: SessionFold): void {
   const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
   [session.a, session.b] = [session.b, session.a];
-  session.timeline = session.timeline.map((entry) => (entry.by === 'server' ? entry : { ...entry, by: other(entry.by as Side) }));
-  session.failures = session.failures.map((failure) => ({ ...failure, by: other(failure.by) }));
+  session.timeline = session.timeline.map((entry) => (entry.by === 'server' ? entry : { ...entry, by: other(entry.by) })).sort(compareTimelineEntries);
+  if (session.notes) session.notes = session.notes.map((note) => ({ ...note, by: other(note.by) })).sort(compareNotes);
+  if (session.failures) session.failures = session.failures.map((failure) => ({ ...failure, by: other(failure.by) }));
 }
 
 export function sideOf(session: SessionFold, peer: PeerId): Side | null {
@@ -220,8 +321,9 @@ export function sideOf(session: SessionFold, peer: PeerId): Side | null {
   return null;
 }
 
-function noteNode(session: SessionFold, side: Side, event: { node: SideFold['node'] }): void {
-  if (session[side].node === null) session[side].node = event.node;
+/** The side's earliest event names its node: the node's own peer has no admission to say it. */
+function noteNode(session: SessionFold, side: Side, event: { t: number; node: NodeId }): void {
+  if (isEarlier(event.t, event.node, session[side].firstNode)) session[side].firstNode = { t: event.t, v: event.node };
 }
 
 function count(session: SessionFold, type: string): void {
@@ -229,35 +331,26 @@ function count(session: SessionFold, type: string): void {
 }
 
 function setLink(session: SessionFold, t: number, v: 'up' | 'down'): void {
-  if (!session.link || t >= session.link.t) session.link = { t, v };
+  if (isLater(t, v, session.link)) session.link = { t, v };
 }
 
 function setReported(session: SessionFold, field: keyof SessionFold['reported'], t: number, v: string | undefined): void {
-  const current = session.reported[field];
-  if (v !== undefined && (!current || t >= current.t)) session.reported[field] = { t, v };
+  if (v !== undefined && isLater(t, v, session.reported[field])) session.reported[field] = { t, v };
 }
 
 function setStat(session: SessionFold, field: keyof SessionFold['stats'], t: number, v: number | undefined): void {
-  const current = session.stats[field];
-  if (v !== undefined && (!current || t >= current.t)) session.stats[field] = { t, v };
+  if (v !== undefined && isLater(t, v, session.stats[field])) session.stats[field] = { t, v };
 }
 
-function addFailure(session: SessionFold, failure: FailureReport): void {
-  session.failures.push(failure);
-  session.failures.sort((x, y) => x.t - y.t);
-  if (session.failures.length > FAILURES_KEPT) session.failures.splice(1, session.failures.length - FAILURES_KEPT);
-}
-
+/** Adds to a sorted set of strings. */
 function addUnique(values: string[], value: string): void {
-  if (!values.includes(value)) values.push(value);
+  if (!values.includes(value)) insertInOrder(values, value, compareText);
 }
 
-/** Inserts in time order (events of two nodes interleave late); drops the oldest beyond the cap. */
+/** Inserts in order (events of two nodes interleave late); drops the oldest beyond the cap. */
 function addToTimeline(session: SessionFold, entry: TimelineEntry): void {
   const timeline = session.timeline;
-  let index = timeline.length;
-  while (index > 0 && timeline[index - 1].t > entry.t) index--;
-  timeline.splice(index, 0, entry);
+  insertInOrder(timeline, entry, compareTimelineEntries);
   if (timeline.length > TIMELINE_MAX_EVENTS) timeline.splice(0, timeline.length - TIMELINE_MAX_EVENTS);
 }
 

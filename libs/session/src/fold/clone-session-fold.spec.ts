@@ -16,16 +16,17 @@ function at(ms: number): { t: number; room: RoomId; node: NodeId; position: stri
   return { t: T0 + ms, room: ROOM, node: NODE, position: `${T0 + entry}-0/0` };
 }
 
-/** One of every kind of change the fold makes: signals, states, stats, failures, departures. */
+/** One of every kind of change the fold makes: signals, states, stats, failures, resumes, departures. */
 function everyKindOfEvent(): SessionFoldEvent[] {
   return [
-    { ...at(0), kind: 'signal', signal: 'offer', from: A, to: B },
+    { ...at(0), kind: 'signal', signal: 'offer', from: A, to: B, iceUfrag: 'ua' },
     { ...at(10), kind: 'signal', signal: 'candidate', from: A, to: B, candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host' },
-    { ...at(20), kind: 'signal', signal: 'answer', from: B, to: A },
+    { ...at(20), kind: 'signal', signal: 'answer', from: B, to: A, iceUfrag: 'ub' },
     { ...at(30), kind: 'state', peer: B, to: A, connectionState: 'connected', iceConnectionState: 'connected', signalingState: 'stable', iceGatheringState: 'complete' },
     { ...at(40), kind: 'stats', peer: A, to: B, report: { rttMs: 12, packetLossPct: 1, jitterMs: 2, bitrateKbps: 300, localCandidateType: 'relay', remoteCandidateType: 'host', protocol: 'udp' } },
     { ...at(50), kind: 'state', peer: A, to: B, connectionState: 'failed' },
     { ...at(60), kind: 'state', peer: A, to: B, connectionState: 'disconnected' },
+    { ...at(65), kind: 'peer-resumed', peer: A, previousNode: NODE, remoteAddr: '198.51.100.1:2' },
     { ...at(70), kind: 'peer-left', peer: B, reason: 'bye' },
     { kind: 'profile', peer: A, profile: { user: 'u', remoteAddr: '198.51.100.1:1', userAgent: 'UA', node: NODE } },
     { kind: 'clock', t: T0 + 100_000 },
@@ -58,7 +59,7 @@ describe(cloneSessionFold.name, () => {
       expect(fold).not.toBe(input);
       expect(input).toEqual(before);
     }
-    expect((fold as SessionFold).timeline).toHaveLength(8);
+    expect((fold as SessionFold).timeline).toHaveLength(9);
     expect((fold as SessionFold).messageCounts).toEqual({ offer: 1, candidate: 1, answer: 1, state: 3, stats: 1 });
   });
 });

@@ -4,7 +4,7 @@ import type { SessionFold, SideFold } from './session-fold';
  * A copy of a fold that `applySessionEvent` may change without touching the original.
  * It copies the fold once per event to stay pure; `structuredClone` made that the
  * indexer's largest cost (Node 20 runs it through the message-port serializer).
- * Containers are copied; their elements that are objects (timeline entries, failures,
+ * Containers are copied; their elements that are objects (timeline entries, notes, offers,
  * timed values) are shared, because the fold only ever replaces them, never edits them.
  * Keep it in step with `SessionFold`: its spec checks every container is a copy.
  */
@@ -13,7 +13,9 @@ export function cloneSessionFold(fold: SessionFold): SessionFold {
     ...fold,
     a: cloneSide(fold.a),
     b: cloneSide(fold.b),
-    failures: [...fold.failures],
+    ...(fold.sdpLog && { sdpLog: [...fold.sdpLog] }),
+    ...(fold.notes && { notes: [...fold.notes] }),
+    ...(fold.failures && { failures: [...fold.failures] }),
     reported: { ...fold.reported },
     stats: { ...fold.stats },
     candidatePairs: [...fold.candidatePairs],
@@ -24,5 +26,5 @@ export function cloneSessionFold(fold: SessionFold): SessionFold {
 }
 
 function cloneSide(side: SideFold): SideFold {
-  return { ...side, candidateTypes: [...side.candidateTypes] };
+  return { ...side, candidateTypes: [...side.candidateTypes], ...(side.iceStates && { iceStates: [...side.iceStates] }) };
 }

@@ -1,76 +1,11 @@
-import type { NodeId, PeerId, RoomId, SessionEvent } from '@sg/schema';
-import { foldSessionEvents, PeerKey, PeerRecord, PositionedSessionEvent } from './fold-session-events';
+import type { PeerId, SessionId } from '@sg/schema';
+import { foldSessionEvents, PeerKey, PeerRecord } from './fold-session-events';
 import { nextDeadline } from './next-deadline';
 import { renderSessionDocument } from './render-session-document';
 import type { SessionFold } from './session-fold';
-import { SessionRules, TIMELINE_MAX_EVENTS } from './session-rules';
+import { A, B, documentOf, EventWithoutRoom, fold, MDNS, NODE_1, NODE_2, ROOM, RULES, Script, SESSION, T0 } from './session-script.fixtures';
+import { TIMELINE_MAX_EVENTS } from './session-rules';
 import { sessionIdFor } from './session-id';
-
-type EventWithoutRoom = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'room'> : never) : never;
-
-const RULES: SessionRules = { negotiationTimeoutMs: 30_000, iceTimeoutMs: 20_000 };
-const ROOM = 'room-1' as RoomId;
-const A = 'peer-a' as PeerId;
-const B = 'peer-b' as PeerId;
-const NODE_1 = 'node-1' as NodeId;
-const NODE_2 = 'node-2' as NodeId;
-const T0 = 1_700_000_000_000;
-const SESSION = sessionIdFor(ROOM, A, B);
-const HOST = 'candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host';
-const RELAY_TCP = 'candidate:3 1 tcp 41885439 203.0.113.9 3478 typ relay raddr 0.0.0.0 rport 0 tcptype passive';
-const MDNS = 'candidate:2 1 udp 2122260223 6f1c2a3b-aaaa-bbbb-cccc-111122223333.local 50001 typ host';
-
-/** Builds a stream of events with increasing positions, as the indexer reads them. */
-class Script {
-  readonly events: PositionedSessionEvent[] = [];
-  private entry = 0;
-
-  add(event: EventWithoutRoom): this {
-    this.entry += 1;
-    this.events.push({ position: `${T0 + this.entry}-0/0`, event: { room: ROOM, ...event } as SessionEvent });
-    return this;
-  }
-  joined(peer: PeerId, at: number, node = NODE_1, user: string | null = `user-${peer}`): this {
-    return this.add({ kind: 'peer-joined', t: T0 + at, node, peer, user, remoteAddr: `198.51.100.${peer === A ? 1 : 2}:4000${peer === A ? 1 : 2}`, userAgent: 'Mozilla/5.0 Chrome/131' });
-  }
-  signal(signal: 'offer' | 'answer' | 'candidate', from: PeerId, to: PeerId, at: number, candidate?: string): this {
-    return this.add({ kind: 'signal', t: T0 + at, node: from === A ? NODE_1 : NODE_2, signal, from, to, ...(candidate !== undefined ? { candidate } : {}) });
-  }
-  state(peer: PeerId, at: number, fields: Record<string, string>, to: PeerId | undefined = peer === A ? B : A): this {
-    return this.add({ kind: 'state', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, ...(to ? { to } : {}), ...fields } as EventWithoutRoom);
-  }
-  stats(peer: PeerId, at: number, report: Record<string, string | number>): this {
-    return this.add({ kind: 'stats', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, to: peer === A ? B : A, report } as EventWithoutRoom);
-  }
-  left(peer: PeerId, at: number, reason: 'bye' | 'disconnected' | 'timeout' | 'node-lost' | 'kicked'): this {
-    return this.add({ kind: 'peer-left', t: T0 + at, node: peer === A ? NODE_1 : NODE_2, peer, reason });
-  }
-  /** A call that connects: joins, offer, answer, candidates, connected reports. */
-  connected(): this {
-    return this.joined(A, 0)
-      .joined(B, 100, NODE_2)
-      .signal('offer', A, B, 1_000)
-      .signal('candidate', A, B, 1_050, HOST)
-      .signal('answer', B, A, 1_500)
-      .signal('candidate', B, A, 1_550, RELAY_TCP)
-      .state(A, 2_000, { connectionState: 'connected', iceConnectionState: 'connected' })
-      .state(B, 2_100, { connectionState: 'connected' });
-  }
-}
-
-function fold(events: readonly PositionedSessionEvent[], into = new Map<SessionId, SessionFold>(), peers = new Map<PeerKey, PeerRecord>()) {
-  foldSessionEvents(events, peers, into);
-  return { sessions: into, peers };
-}
-type SessionId = ReturnType<typeof sessionIdFor>;
-
-function documentOf(events: readonly PositionedSessionEvent[], clock?: number) {
-  const { sessions } = fold(events);
-  let session = sessions.get(SESSION);
-  if (!session) throw new Error('no session');
-  if (clock !== undefined) session = { ...session, clock: Math.max(session.clock, T0 + clock) };
-  return renderSessionDocument(session, RULES);
-}
 
 describe('session documents (PROTOCOL section 2)', () => {
   it('a complete call becomes one document with both sides, timings and candidate types', () => {
@@ -153,9 +88,10 @@ describe('session documents (PROTOCOL section 2)', () => {
     expect(documentOf(events, 60_000)).toMatchObject({ connection_state: 'failed', failure_reason: 'ice-failed', ended_at: (T0 + 5_000) / 1000, ice_connection_state: 'failed' });
   });
 
-  it('a failed report with a reason is client-reported, with the reason as failure_detail', () => {
+  it('a failed report with a reason is still a failed state (ice-failed), the reason kept as failure_detail', () => {
+    // section 2: client-reported is only for a reason with no failed state
     const events = new Script().joined(A, 0).joined(B, 0).signal('offer', A, B, 1_000).state(B, 1_500, { connectionState: 'failed', reason: 'camera denied' }).events;
-    expect(documentOf(events)).toMatchObject({ connection_state: 'failed', failure_reason: 'client-reported', failure_detail: 'camera denied' });
+    expect(documentOf(events)).toMatchObject({ connection_state: 'failed', failure_reason: 'ice-failed', failure_detail: 'camera denied' });
   });
 
   it('a side leaving before connected gives peer-left-before-connected; its node dying gives node-lost', () => {

@@ -1,29 +1,26 @@
-import type { SessionConnectionState, SessionDocument, SessionFailureReason, SessionTimelineEvent } from '@sg/schema';
-import type { SessionFold, Side, TimelineEntry } from './session-fold';
+import { PROBE_PEER_ID, type SessionConnectionState, type SessionDocument, type SessionKind, type SessionTimelineEvent } from '@sg/schema';
+import { classifyOffers, offerKey, type OfferCounts } from './classify-offers';
+import { decideSessionEnding } from './decide-session-ending';
+import { compareText, compareTimelineEntries, insertInOrder } from './fold-order';
+import type { SessionFold, SideFold, TimelineEntry } from './session-fold';
 import { DEFAULT_SESSION_RULES, SessionRules, TIMELINE_MAX_EVENTS } from './session-rules';
-
-interface Ending {
-  t: number;
-  state: Extract<SessionConnectionState, 'failed' | 'closed'>;
-  reason: SessionFailureReason | null;
-  detail: string | null;
-  /** A server-side event the timeline shows, e.g. a deadline that fired. */
-  marker?: TimelineEntry;
-}
 
 /**
  * The session document of PROTOCOL section 2, rendered from a fold. The rules are
- * decided on times, not on arrival order: the earliest ending wins, so a late-arriving
- * event that happened before a deadline still counts, and one after it does not.
+ * decided on times, not on arrival order (`decideSessionEnding`): the earliest ending
+ * wins, so a late-arriving event that happened before a deadline still counts, and one
+ * after it does not; a failure a later `connected` report recovered from ends nothing.
  */
 export function renderSessionDocument(fold: SessionFold, rules: SessionRules = DEFAULT_SESSION_RULES): SessionDocument {
   const createdAt = fold.offerAt ?? fold.firstAt;
-  const ending = endingOf(fold, createdAt, rules);
-  const timeline = ending?.marker ? withMarker(fold.timeline, ending.marker) : fold.timeline;
+  const kind: SessionKind = fold.b.peer === PROBE_PEER_ID ? 'probe' : 'call';
+  const { ending, markers } = decideSessionEnding(fold, createdAt, rules, kind);
+  const offers = classifyOffers(fold);
   const updatedAt = Math.max(fold.lastEventAt, ending?.t ?? 0);
   return {
     session_id: fold.sessionId,
     room_id: fold.room,
+    kind,
     created_at: seconds(createdAt),
     updated_at: seconds(updatedAt),
     ended_at: ending ? seconds(ending.t) : null,
@@ -35,8 +32,8 @@ export function renderSessionDocument(fold: SessionFold, rules: SessionRules = D
     client_b_remote_addr: fold.b.remoteAddr,
     client_a_user_agent: fold.a.userAgent,
     client_b_user_agent: fold.b.userAgent,
-    client_a_node: fold.a.node,
-    client_b_node: fold.b.node,
+    client_a_node: nodeOf(fold.a),
+    client_b_node: nodeOf(fold.b),
     connection_state: ending ? ending.state : liveState(fold, createdAt, rules),
     ice_connection_state: fold.reported.ice_connection_state?.v ?? null,
     signaling_state: fold.reported.signaling_state?.v ?? null,
@@ -46,63 +43,30 @@ export function renderSessionDocument(fold: SessionFold, rules: SessionRules = D
     time_to_answer_ms: fold.answerAt === null ? null : Math.max(0, fold.answerAt - createdAt),
     time_to_connected_ms: fold.connectedAt === null ? null : Math.max(0, fold.connectedAt - createdAt),
     duration_ms: ending ? Math.max(0, ending.t - createdAt) : null,
-    candidate_types_a: [...fold.a.candidateTypes],
-    candidate_types_b: [...fold.b.candidateTypes],
+    candidate_types_a: sorted(fold.a.candidateTypes),
+    candidate_types_b: sorted(fold.b.candidateTypes),
     relay_used: fold.relayUsed,
-    candidate_pairs: [...fold.candidatePairs],
-    ice_restarts: Math.max(0, fold.offers - 1),
+    candidate_pairs: sorted(fold.candidatePairs),
+    ice_restarts: offers.iceRestarts,
+    renegotiations: offers.renegotiations,
+    end_reason: ending?.endReason ?? null,
     rtt_ms: fold.stats.rtt_ms?.v ?? null,
     packet_loss_pct: fold.stats.packet_loss_pct?.v ?? null,
     jitter_ms: fold.stats.jitter_ms?.v ?? null,
     bitrate_kbps: fold.stats.bitrate_kbps?.v ?? null,
     message_counts: { ...fold.messageCounts },
-    events: timeline.map(toTimelineEvent),
+    // tracing is not built yet: the field is in the contract, always null until it is
+    trace_id: null,
+    events: renderTimeline(fold, markers, offers, kind, createdAt),
   };
 }
 
 /**
- * When the session's outcome is decided, if it is: the earliest of the deadlines that
- * passed, the failures reported and the departures, judged by whether the pair had
- * connected by then (section 2's rules).
+ * Where the side is: the node it last resumed on, else the node that admitted it, else the
+ * node of its earliest event (the probe peer is admitted by no one: its events say its node).
  */
-function endingOf(fold: SessionFold, createdAt: number, rules: SessionRules): Ending | null {
-  const negotiationDeadline = createdAt + rules.negotiationTimeoutMs;
-  const answeredInTime = fold.answerAt !== null && fold.answerAt <= negotiationDeadline;
-  const iceDeadline = answeredInTime ? (fold.answerAt as number) + rules.iceTimeoutMs : null;
-  const connectedAt =
-    fold.connectedAt !== null && fold.connectedAt <= (iceDeadline ?? negotiationDeadline) ? fold.connectedAt : null;
-  const endings: Ending[] = [];
-  if (connectedAt === null) {
-    if (!answeredInTime && fold.clock >= negotiationDeadline) {
-      endings.push(deadline(negotiationDeadline, 'no-answer', `no answer within ${rules.negotiationTimeoutMs} ms`));
-    }
-    if (iceDeadline !== null && fold.clock >= iceDeadline) {
-      endings.push(deadline(iceDeadline, 'ice-timeout', `not connected within ${rules.iceTimeoutMs} ms of the answer`));
-    }
-  }
-  for (const failure of fold.failures) {
-    // a `connected` report after a failure means an ICE restart recovered it
-    if (fold.lastConnectedAt !== null && fold.lastConnectedAt > failure.t) continue;
-    endings.push({ t: failure.t, state: 'failed', reason: failure.reason, detail: failure.detail });
-  }
-  if (connectedAt !== null && fold.closedAt !== null && fold.closedAt >= connectedAt) {
-    endings.push({ t: fold.closedAt, state: 'closed', reason: null, detail: null });
-  }
-  for (const side of ['a', 'b'] as const) {
-    const left = fold[side].left;
-    if (!left) continue;
-    if (connectedAt !== null && left.t >= connectedAt) endings.push({ t: left.t, state: 'closed', reason: null, detail: null });
-    else {
-      const reason = left.reason === 'node-lost' ? 'node-lost' : 'peer-left-before-connected';
-      endings.push({ t: left.t, state: 'failed', reason, detail: `${side === 'a' ? 'A' : 'B'} left (${left.reason})` });
-    }
-  }
-  if (endings.length === 0) return null;
-  return endings.reduce((earliest, ending) => (ending.t < earliest.t ? ending : earliest));
-}
-
-function deadline(t: number, reason: 'no-answer' | 'ice-timeout', detail: string): Ending {
-  return { t, state: 'failed', reason, detail: null, marker: { t, type: reason, by: 'server', detail } };
+function nodeOf(side: SideFold): SideFold['node'] {
+  return side.resumedNode?.v ?? side.node ?? side.firstNode?.v ?? null;
 }
 
 function liveState(fold: SessionFold, createdAt: number, rules: SessionRules): SessionConnectionState {
@@ -111,18 +75,39 @@ function liveState(fold: SessionFold, createdAt: number, rules: SessionRules): S
   return 'new';
 }
 
-function withMarker(timeline: TimelineEntry[], marker: TimelineEntry): TimelineEntry[] {
-  const merged = [...timeline];
-  let index = merged.length;
-  while (index > 0 && merged[index - 1].t > marker.t) index--;
-  merged.splice(index, 0, marker);
-  return merged.length > TIMELINE_MAX_EVENTS ? merged.slice(merged.length - TIMELINE_MAX_EVENTS) : merged;
+/**
+ * The timeline: the fold's, with the deadlines that fired, each later offer described as an
+ * `ice restart` or a `renegotiation`, and in a probe session the probe's side (B) shown as
+ * `server`: it is the gateway's own peer (PROTOCOL section 1).
+ */
+function renderTimeline(fold: SessionFold, markers: readonly TimelineEntry[], offers: OfferCounts, kind: SessionKind, createdAt: number): SessionTimelineEvent[] {
+  let timeline = fold.timeline;
+  if (markers.length > 0) {
+    timeline = [...timeline];
+    for (const marker of markers) insertInOrder(timeline, marker, compareTimelineEntries);
+    if (timeline.length > TIMELINE_MAX_EVENTS) timeline = timeline.slice(timeline.length - TIMELINE_MAX_EVENTS);
+  }
+  const labels = offers.labels && new Map([...offers.labels].map(([key, queue]) => [key, [...queue]]));
+  return timeline.map((entry) => {
+    const by = entry.by === 'b' && kind === 'probe' ? 'server' : entry.by;
+    const event: SessionTimelineEvent = { t: seconds(entry.t), type: entry.type, by };
+    const detail = entry.type === 'offer' && entry.by !== 'server' ? offerDetail(entry, fold[entry.by].peer, labels, createdAt) : entry.detail;
+    if (detail !== undefined) event.detail = detail;
+    return event;
+  });
 }
 
-function toTimelineEvent(entry: TimelineEntry): SessionTimelineEvent {
-  const event: SessionTimelineEvent = { t: seconds(entry.t), type: entry.type, by: entry.by as Side | 'server' };
-  if (entry.detail !== undefined) event.detail = entry.detail;
-  return event;
+function offerDetail(entry: TimelineEntry, from: SideFold['peer'], labels: OfferCounts['labels'], createdAt: number): string | undefined {
+  // a fold written before offers were remembered described its offers when they were read
+  if (!labels) return entry.detail;
+  const label = labels.get(offerKey(entry.t, from, entry.ufrag))?.shift();
+  if (label !== undefined) return label ?? undefined;
+  // past the offers remembered (or an older fold's offer): as counted, an ICE restart
+  return entry.detail ?? (entry.t > createdAt ? 'ice restart' : undefined);
+}
+
+function sorted(values: readonly string[]): string[] {
+  return [...values].sort(compareText);
 }
 
 function seconds(ms: number): number {

@@ -1,5 +1,5 @@
-import type { SessionId } from '@sg/schema';
-import { applySessionEvent, renderSessionDocument, SessionFold, SessionStore } from '@sg/session';
+import type { SessionFilterableField, SessionId } from '@sg/schema';
+import { applySessionEvent, DEFAULT_SESSION_SORT, parseSessionFilter, renderSessionDocument, SessionFold, SessionStore } from '@sg/session';
 import { describeSessionSearch } from './describe-session-search';
 import { storedSession } from './session-store-fixtures';
 
@@ -61,6 +61,33 @@ export function describeSessionStore(name: string, makeStore: () => Promise<Sess
       expect(await store.get(openLongAgo.document.session_id)).not.toBeNull();
       expect(await store.get(endedRecently.document.session_id)).not.toBeNull();
       expect(await store.deleteEndedBefore(cutoff)).toBe(0);
+    });
+
+    it('filters and counts facets on kind, renegotiations and end_reason', async () => {
+      await store.write([
+        storedSession({ room: 'r', a: 'call-bye', b: 'x1', at: T, outcome: 'closed' }),
+        storedSession({ room: 'r', a: 'call-renegotiated', b: 'x2', at: T + 1_000, outcome: 'connected', renegotiations: 2 }),
+        storedSession({ room: 'r', a: 'probe-hung-up', b: 'probe', at: T + 2_000, outcome: 'hang-up' }),
+        storedSession({ room: 'r', a: 'call-failed', b: 'x3', at: T + 3_000, outcome: 'ice-failed' }),
+        storedSession({ room: 'r', a: 'call-node-lost', b: 'x4', at: T + 4_000, outcome: 'node-lost' }),
+      ]);
+      const search = async (filter: string, facets: SessionFilterableField[] = []) => {
+        const parsed = parseSessionFilter(filter);
+        if (!parsed.ok) throw new Error(parsed.error);
+        return store.search({ q: '', filter: parsed.ast, sort: DEFAULT_SESSION_SORT, limit: 20, offset: 0, facets });
+      };
+      const idsOf = async (filter: string) => (await search(filter)).hits.map((hit) => hit.client_a_id);
+      expect(await idsOf('kind = probe')).toEqual(['probe-hung-up']);
+      expect(await idsOf('kind = call AND renegotiations > 0')).toEqual(['call-renegotiated']);
+      expect(await idsOf('renegotiations = 0 AND ice_restarts = 0')).toEqual(['call-node-lost', 'call-failed', 'probe-hung-up', 'call-bye']);
+      expect(await idsOf('end_reason = bye')).toEqual(['probe-hung-up', 'call-bye']);
+      expect(await idsOf('end_reason IN [node-lost, failed]')).toEqual(['call-node-lost', 'call-failed']);
+      expect(await idsOf('end_reason IS NULL')).toEqual(['call-renegotiated']);
+      expect((await search('', ['kind', 'end_reason', 'renegotiations'])).facetDistribution).toEqual({
+        kind: { call: 4, probe: 1 },
+        end_reason: { bye: 2, failed: 1, 'node-lost': 1 },
+        renegotiations: { '0': 4, '2': 1 },
+      });
     });
 
     it('passes its readiness check', async () => {

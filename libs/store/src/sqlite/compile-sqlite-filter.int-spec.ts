@@ -34,9 +34,14 @@ function createDatabase(): Database.Database {
     created_at REAL, updated_at REAL, ended_at REAL, client_a_id TEXT, client_b_id TEXT,
     client_a_user TEXT, client_b_user TEXT, client_a_remote_addr TEXT, client_b_remote_addr TEXT,
     client_a_node TEXT, client_b_node TEXT, relay_used INTEGER, ice_restarts INTEGER,
-    candidate_types_a TEXT, candidate_types_b TEXT
+    candidate_types_a TEXT, candidate_types_b TEXT,
+    kind TEXT NOT NULL DEFAULT 'call', renegotiations INTEGER NOT NULL DEFAULT 0, end_reason TEXT
   )`);
-  const insert = db.prepare(`INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO sessions (
+    session_id, room_id, connection_state, failure_reason, created_at, updated_at, ended_at, client_a_id, client_b_id,
+    client_a_user, client_b_user, client_a_remote_addr, client_b_remote_addr, client_a_node, client_b_node, relay_used,
+    ice_restarts, candidate_types_a, candidate_types_b
+  ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const [id, room, state, reason, createdAt, endedAt, userA, userB, addrA, relayUsed, iceRestarts, typesA, typesB] of ROWS) {
     insert.run(
       `s${String(id).padStart(2, '0')}`,
@@ -60,6 +65,10 @@ function createDatabase(): Database.Database {
       typesB,
     );
   }
+  // sessions 5 and 9 are probes; 1 and 3 renegotiated twice; every ended session says how it ended
+  db.exec(`UPDATE sessions SET kind = 'probe' WHERE session_id IN ('s05', 's09')`);
+  db.exec(`UPDATE sessions SET renegotiations = 2 WHERE session_id IN ('s01', 's03')`);
+  db.exec(`UPDATE sessions SET end_reason = CASE connection_state WHEN 'failed' THEN 'failed' WHEN 'closed' THEN 'bye' END`);
   return db;
 }
 
@@ -165,6 +174,15 @@ describe(compileSqliteFilter.name, () => {
       ['integer equality', 'ice_restarts = 0', [1, 4, 6, 7, 11]],
     ])('%s', (_label, filter, expected) => {
       expect(ids(filter)).toEqual(expected);
+    });
+
+    it('kind, renegotiations and end_reason compile like the other fields of their kinds', () => {
+      expect(ids('kind = probe')).toEqual([5, 9]);
+      expect(ids('kind = CALL')).toEqual(except(5, 9));
+      expect(ids('renegotiations > 0')).toEqual([1, 3]);
+      expect(ids('end_reason IN [failed, bye]')).toEqual([2, 3, 4, 7, 10, 11]);
+      expect(ids('end_reason IS NULL')).toEqual([1, 5, 6, 8, 9, 12]);
+      expect(ids('end_reason != bye')).toEqual(except(3, 11));
     });
 
     it('a value that is not a number matches nothing, and its `!=` everything', () => {

@@ -1,5 +1,7 @@
 import { SESSION_SEARCHABLE_FIELDS } from '@sg/schema';
+import type Database from 'better-sqlite3';
 import { SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
+import { migrateSqliteSessions } from './migrate-sqlite-sessions';
 
 /**
  * Two rows per session. `sessions` holds the filterable, sortable and searchable fields as
@@ -11,6 +13,7 @@ import { SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
 export const SESSION_COLUMNS = [
   'session_id',
   'room_id',
+  'kind',
   'connection_state',
   'failure_reason',
   'failure_detail',
@@ -29,6 +32,8 @@ export const SESSION_COLUMNS = [
   'client_b_node',
   'relay_used',
   'ice_restarts',
+  'renegotiations',
+  'end_reason',
   'candidate_types_a',
   'candidate_types_b',
   'duration_ms',
@@ -38,11 +43,12 @@ export const SESSION_COLUMNS = [
 
 const searchable = SESSION_SEARCHABLE_FIELDS.map((field) => `"${field}"`);
 
-/** Statements that create the schema; each is idempotent. Needs `registerSqliteFilterFunctions` on the connection first. */
-export const SQLITE_SCHEMA = [
+/** The tables; each statement is idempotent. */
+export const SQLITE_TABLES = [
   `CREATE TABLE IF NOT EXISTS sessions (
     session_id TEXT PRIMARY KEY,
     room_id TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'call',
     connection_state TEXT NOT NULL,
     failure_reason TEXT,
     failure_detail TEXT,
@@ -61,6 +67,8 @@ export const SQLITE_SCHEMA = [
     client_b_node TEXT,
     relay_used INTEGER,
     ice_restarts INTEGER NOT NULL,
+    renegotiations INTEGER NOT NULL DEFAULT 0,
+    end_reason TEXT,
     candidate_types_a TEXT NOT NULL,
     candidate_types_b TEXT NOT NULL,
     duration_ms REAL,
@@ -72,6 +80,13 @@ export const SQLITE_SCHEMA = [
     document TEXT NOT NULL,
     fold TEXT NOT NULL
   ) WITHOUT ROWID`,
+];
+
+/**
+ * Triggers, indexes and the full-text index over the tables; each statement is idempotent.
+ * Needs `registerSqliteFilterFunctions` on the connection first.
+ */
+export const SQLITE_SCHEMA = [
   `CREATE TRIGGER IF NOT EXISTS sessions_bodies_delete AFTER DELETE ON sessions BEGIN
     DELETE FROM session_bodies WHERE session_id = old.session_id;
   END`,
@@ -87,9 +102,9 @@ export const SQLITE_SCHEMA = [
   // retention deletes by end time
   'CREATE INDEX IF NOT EXISTS sessions_ended_at ON sessions (ended_at)',
   // string filters compare Meilisearch facet keys (compile-sqlite-filter.ts), so the indexes are
-  // on the same expression; "state or reason or room in a time range, newest first" is the
-  // typical operator query, hence created_at second
-  ...['connection_state', 'failure_reason', 'room_id'].map(
+  // on the same expression; "state or reason or room (or calls apart from probes) in a time
+  // range, newest first" is the typical operator query, hence created_at second
+  ...['connection_state', 'failure_reason', 'room_id', 'kind'].map(
     (column) => `CREATE INDEX IF NOT EXISTS sessions_key_${column}_created_at ON sessions (${SQLITE_FACET_KEY_FUNCTION}(${column}), created_at)`,
   ),
   ...['client_a_id', 'client_b_id', 'client_a_user', 'client_b_user', 'client_a_remote_addr', 'client_b_remote_addr'].map(
@@ -112,3 +127,16 @@ export const SQLITE_SCHEMA = [
     INSERT INTO sessions_fts(rowid, ${searchable.join(', ')}) VALUES (new.rowid, ${searchable.map((c) => `new.${c}`).join(', ')});
   END`,
 ];
+
+/**
+ * Creates the schema, or brings a file an older version wrote up to date
+ * (`migrateSqliteSessions`) before the indexes that name newer columns. One immediate
+ * transaction: the indexer and admin-search may open the same file at the same time.
+ */
+export function createSqliteSchema(db: Database.Database): void {
+  db.transaction(() => {
+    for (const statement of SQLITE_TABLES) db.exec(statement);
+    migrateSqliteSessions(db);
+    for (const statement of SQLITE_SCHEMA) db.exec(statement);
+  }).immediate();
+}

@@ -10,7 +10,7 @@ const MAX_VALUES_PER_FACET = 100;
  * Facet fields with a handful of values: grouped together in one pass that also gives the
  * total. Grouping a many-valued field (a room, a user) with them would multiply the groups.
  */
-const FEW_VALUED_FIELDS: ReadonlySet<SessionFilterableField> = new Set(['connection_state', 'failure_reason', 'relay_used', 'ice_restarts']);
+const FEW_VALUED_FIELDS: ReadonlySet<SessionFilterableField> = new Set(['kind', 'connection_state', 'failure_reason', 'end_reason', 'relay_used', 'ice_restarts', 'renegotiations']);
 
 /** Sortable columns that are never NULL: no "nulls last" term, so an index can serve the order. */
 const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(['created_at', 'updated_at']);

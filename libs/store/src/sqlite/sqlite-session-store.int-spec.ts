@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SessionDocument } from '@sg/schema';
 import { describeSessionStore } from '../contract/describe-session-store';
+import { DEFAULT_SESSION_SORT, parseSessionFilter } from '@sg/session';
 import { storedSession } from '../contract/session-store-fixtures';
 import { SqliteSessionStore } from './sqlite-session-store';
 
@@ -55,4 +58,57 @@ describe(SqliteSessionStore.name, () => {
     expect(match('"alice@example.com"').n).toBe(0);
     await store.close();
   });
+
+  it('brings a file an older version wrote up to date: kind, renegotiations and end_reason filled from each session', async () => {
+    const path = join(directory, 'older.db');
+    const older = new Database(path);
+    older.exec(OLDER_TABLES);
+    const at = Date.UTC(2026, 0, 1);
+    const sessions = [
+      storedSession({ room: 'r', a: 'bye', b: 'x1', at, outcome: 'closed' }),
+      storedSession({ room: 'r', a: 'hung-up', b: 'probe', at: at + 1_000, outcome: 'hang-up' }),
+      storedSession({ room: 'r', a: 'node-lost', b: 'x2', at: at + 2_000, outcome: 'node-lost' }),
+      storedSession({ room: 'r', a: 'failed', b: 'x3', at: at + 3_000, outcome: 'ice-failed' }),
+      storedSession({ room: 'r', a: 'live', b: 'x4', at: at + 4_000, outcome: 'connected' }),
+    ];
+    const insertRow = older.prepare(`INSERT INTO sessions VALUES (${Array.from({ length: 25 }, () => '?').join(', ')})`);
+    const insertBody = older.prepare('INSERT INTO session_bodies VALUES (?, ?, ?)');
+    for (const { document: d, fold } of sessions) {
+      const { kind: _kind, renegotiations: _renegotiations, end_reason: _endReason, trace_id: _traceId, ...written } = d;
+      insertRow.run(d.session_id, d.room_id, d.connection_state, d.failure_reason, d.failure_detail, d.created_at, d.updated_at, d.ended_at, d.client_a_id, d.client_b_id, d.client_a_user, d.client_b_user, d.client_a_remote_addr, d.client_b_remote_addr, d.client_a_user_agent, d.client_b_user_agent, d.client_a_node, d.client_b_node, d.relay_used === null ? null : Number(d.relay_used), d.ice_restarts, JSON.stringify(d.candidate_types_a), JSON.stringify(d.candidate_types_b), d.duration_ms, d.time_to_connected_ms, d.rtt_ms);
+      insertBody.run(d.session_id, JSON.stringify(written), JSON.stringify(fold));
+    }
+    older.close();
+
+    const store = new SqliteSessionStore({ path });
+    const ids = async (filter: string) => {
+      const parsed = parseSessionFilter(filter);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return (await store.search({ q: '', filter: parsed.ast, sort: DEFAULT_SESSION_SORT, limit: 20, offset: 0, facets: [] })).hits.map((hit: SessionDocument) => hit.client_a_id);
+    };
+    expect(await ids('kind = probe')).toEqual(['hung-up']);
+    expect(await ids('end_reason = bye')).toEqual(['hung-up', 'bye']);
+    expect(await ids('end_reason = node-lost')).toEqual(['node-lost']);
+    expect(await ids('end_reason = failed')).toEqual(['failed']);
+    expect(await ids('end_reason IS NULL AND renegotiations = 0')).toEqual(['live']);
+    // the stored documents got the fields too, with the values the current version renders
+    for (const session of sessions) expect(await store.get(session.document.session_id)).toEqual(session.document);
+    await store.close();
+    // opening it again changes nothing
+    const again = new SqliteSessionStore({ path });
+    expect(await again.get(sessions[1].document.session_id)).toEqual(sessions[1].document);
+    await again.close();
+  });
 });
+
+/** The tables as the first version created them, before `kind`, `renegotiations` and `end_reason`. */
+const OLDER_TABLES = `
+  CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, connection_state TEXT NOT NULL, failure_reason TEXT, failure_detail TEXT,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, ended_at REAL, client_a_id TEXT, client_b_id TEXT, client_a_user TEXT,
+    client_b_user TEXT, client_a_remote_addr TEXT, client_b_remote_addr TEXT, client_a_user_agent TEXT, client_b_user_agent TEXT,
+    client_a_node TEXT, client_b_node TEXT, relay_used INTEGER, ice_restarts INTEGER NOT NULL, candidate_types_a TEXT NOT NULL,
+    candidate_types_b TEXT NOT NULL, duration_ms REAL, time_to_connected_ms REAL, rtt_ms REAL
+  );
+  CREATE TABLE session_bodies (session_id TEXT PRIMARY KEY, document TEXT NOT NULL, fold TEXT NOT NULL) WITHOUT ROWID;
+`;

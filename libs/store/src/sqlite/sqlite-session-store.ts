@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { SessionDocument, SessionId } from '@sg/schema';
 import { SessionFold, SessionSearchCancelledError, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
 import { registerSqliteFilterFunctions } from './compile-sqlite-filter';
-import { SESSION_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema';
+import { createSqliteSchema, SESSION_COLUMNS } from './sqlite-schema';
 import { searchSqliteSessions } from './sqlite-session-search';
 import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
 
@@ -43,7 +43,7 @@ export class SqliteSessionStore extends SessionStore {
     this.db.pragma('synchronous = NORMAL');
     // the facet-key function backs expression indexes: every connection that writes needs it
     registerSqliteFilterFunctions(this.db);
-    for (const statement of SQLITE_SCHEMA) this.db.exec(statement);
+    createSqliteSchema(this.db);
     const columns = SESSION_COLUMNS.map((c) => `"${c}"`).join(', ');
     const values = SESSION_COLUMNS.map((c) => `@${c}`).join(', ');
     const updates = SESSION_COLUMNS.filter((c) => c !== 'session_id').map((c) => `"${c}" = excluded."${c}"`).join(', ');
@@ -122,6 +122,7 @@ function toRow({ document: d }: StoredSession): Record<(typeof SESSION_COLUMNS)[
   return {
     session_id: d.session_id,
     room_id: d.room_id,
+    kind: d.kind,
     connection_state: d.connection_state,
     failure_reason: d.failure_reason,
     failure_detail: d.failure_detail,
@@ -140,6 +141,8 @@ function toRow({ document: d }: StoredSession): Record<(typeof SESSION_COLUMNS)[
     client_b_node: d.client_b_node,
     relay_used: d.relay_used === null ? null : d.relay_used ? 1 : 0,
     ice_restarts: d.ice_restarts,
+    renegotiations: d.renegotiations,
+    end_reason: d.end_reason,
     candidate_types_a: JSON.stringify(d.candidate_types_a),
     candidate_types_b: JSON.stringify(d.candidate_types_b),
     duration_ms: d.duration_ms,

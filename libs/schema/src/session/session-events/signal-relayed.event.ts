@@ -2,6 +2,7 @@ import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { SignalType } from '../../client-messages/client-message';
 import { Optional } from '../../client-messages/optional';
 import type { PeerId } from '../../ids';
+import { ICE_UFRAG_MAX_LENGTH } from '../../client-messages/ice-ufrag-of';
 import { LIMITS } from '../../limits';
 import { SessionEventBase } from './session-event-base';
 
@@ -29,4 +30,16 @@ export class SignalRelayedEvent extends SessionEventBase {
   @IsString()
   @MaxLength(LIMITS.candidateMaxLength)
   candidate?: string;
+
+  /**
+   * The ICE username fragment of an offer's (or answer's) SDP, `iceUfragOf`, when it has one:
+   * a later offer of the pair with new credentials is an ICE restart, with the same ones a
+   * renegotiation (PROTOCOL section 2). Absent for candidates, and on events written before
+   * gateways sent it.
+   */
+  @Optional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ICE_UFRAG_MAX_LENGTH)
+  iceUfrag?: string;
 }
