@@ -142,6 +142,8 @@ export class SignalDispatcher {
     const frame = JSON.stringify(relayedFrame(message, peer.peerId));
     this.hub.deliver(peer.room, targets, frame, message.type, peer.peerId);
     const t = Date.now();
+    // an offer's or answer's ICE credentials tell an ICE restart from a renegotiation (PROTOCOL section 2)
+    const iceUfrag = message.type === 'candidate' ? undefined : iceUfragOf(message.sdp);
     for (const target of targets) {
       this.events.record({
         kind: 'signal',
@@ -152,6 +154,7 @@ export class SignalDispatcher {
         from: peer.peerId,
         to: target.peerId,
         ...(message.type === 'candidate' ? { candidate: message.candidate } : {}),
+        ...(iceUfrag !== undefined ? { iceUfrag } : {}),
       });
     }
   }

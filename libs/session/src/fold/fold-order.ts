@@ -26,8 +26,36 @@ export function compareTimed<V extends string | number>(x: Timed<V>, y: Timed<V>
   return x.t - y.t || (x.v < y.v ? -1 : x.v > y.v ? 1 : 0);
 }
 
+/**
+ * Within one millisecond, entries follow the protocol's order: a side's offer or answer before
+ * the candidates it trickles with it, reports after them, departures last.
+ */
+const TIMELINE_TYPE_ORDER: Readonly<Record<string, number>> = {
+  offer: 0,
+  answer: 1,
+  candidate: 2,
+  state: 3,
+  stats: 4,
+  'peer-resumed': 5,
+  'no-answer': 6,
+  'ice-timeout': 6,
+  'peer-left': 7,
+  kicked: 7,
+};
+
+function typeOrder(type: string): number {
+  return Object.hasOwn(TIMELINE_TYPE_ORDER, type) ? TIMELINE_TYPE_ORDER[type] : 8;
+}
+
 export function compareTimelineEntries(x: TimelineEntry, y: TimelineEntry): number {
-  return x.t - y.t || compareText(x.type, y.type) || compareText(x.by, y.by) || compareText(x.detail, y.detail) || compareText(x.ufrag, y.ufrag);
+  return (
+    x.t - y.t ||
+    typeOrder(x.type) - typeOrder(y.type) ||
+    compareText(x.type, y.type) ||
+    compareText(x.by, y.by) ||
+    compareText(x.detail, y.detail) ||
+    compareText(x.ufrag, y.ufrag)
+  );
 }
 
 export function compareNotes(x: StateNote, y: StateNote): number {

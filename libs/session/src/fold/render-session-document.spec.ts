@@ -3,7 +3,7 @@ import { foldSessionEvents, PeerKey, PeerRecord } from './fold-session-events';
 import { nextDeadline } from './next-deadline';
 import { renderSessionDocument } from './render-session-document';
 import type { SessionFold } from './session-fold';
-import { A, B, documentOf, EventWithoutRoom, fold, MDNS, NODE_1, NODE_2, ROOM, RULES, Script, SESSION, T0 } from './session-script.fixtures';
+import { A, B, documentOf, EventWithoutRoom, fold, HOST, MDNS, NODE_1, NODE_2, ROOM, RULES, Script, SESSION, T0 } from './session-script.fixtures';
 import { TIMELINE_MAX_EVENTS } from './session-rules';
 import { sessionIdFor } from './session-id';
 
@@ -229,6 +229,11 @@ describe('session documents (PROTOCOL section 2)', () => {
     const doc = documentOf(new Script().connected().signal('candidate', A, B, 1_060, MDNS).signal('candidate', A, B, 1_070, '').events);
     expect(doc.candidate_types_a).toEqual(['host', 'mdns']);
     expect(doc.events.find((e) => e.detail === 'end-of-candidates')).toBeDefined();
+  });
+
+  it('orders a millisecond as the protocol does: the offer, its candidates, then reports, whichever was read first', () => {
+    const s = new Script().joined(A, 0).joined(B, 0).state(A, 1_000, { signalingState: 'have-local-offer' }).signal('candidate', A, B, 1_000, HOST).signal('offer', A, B, 1_000);
+    expect(documentOf(s.events).events.map((e) => e.type)).toEqual(['offer', 'candidate', 'state']);
   });
 
   it('keeps the newest events of a long timeline, in time order', () => {
