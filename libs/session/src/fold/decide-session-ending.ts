@@ -130,7 +130,7 @@ function noteCandidates(fold: SessionFold, notes: readonly StateNote[]): Candida
     } else if (!connected && note.reason !== undefined) {
       candidates.push({ t: note.t, rule: 'client-reported', by: note.by, detail, endReason: 'failed', recoverable: true, note });
     } else if (connected && reportsClosed(note)) {
-      // a hang-up: the side closed its connection, as good as a bye (docs/operations.md)
+      // a hang-up: the side closed its connection on purpose, as good as a bye (docs/architecture.md, "Session rules")
       candidates.push({ t: note.t, rule: 'closed', by: note.by, detail: null, endReason: 'bye', recoverable: false });
     }
   }
