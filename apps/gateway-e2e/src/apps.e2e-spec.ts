@@ -1,4 +1,4 @@
-import { AppProcess, freePort, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, documentedMetrics, freePort, MetricApp, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const ADMIN_API_KEY = 'test-admin-key-0123456789';
@@ -11,6 +11,35 @@ function redisUrl(): string {
 
 async function metricsText(app: AppProcess): Promise<string> {
   return (await fetch(`${app.baseUrl}/metrics`)).text();
+}
+
+interface Sample {
+  /** The metric a series belongs to: a histogram's `_bucket`, `_sum` and `_count` count as the histogram. */
+  metric: string;
+  labels: Map<string, string>;
+  value: number;
+}
+
+/** A Prometheus text exposition: each metric's `# TYPE`, and every sample. */
+function parseScrape(text: string): { types: Map<string, string>; samples: Sample[] } {
+  const types = new Map<string, string>();
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) types.set(type[1], type[2]);
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!sample) continue;
+    const histogram = /^(.+)_(bucket|sum|count)$/.exec(sample[1]);
+    const metric = histogram && types.get(histogram[1]) === 'histogram' ? histogram[1] : sample[1];
+    const labels = new Map([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((match) => [match[1], match[2]] as [string, string]));
+    samples.push({ metric, labels, value: Number(sample[3]) });
+  }
+  return { types, samples };
+}
+
+/** prom-client's default Node.js metrics, the same on every app (docs list them in prose). */
+function isProcessMetric(name: string): boolean {
+  return name.startsWith('process_') || name.startsWith('nodejs_');
 }
 
 // How the apps start, what they serve and how they refuse bad configuration (PROTOCOL sections 3 and 4).
@@ -42,16 +71,28 @@ describe('the three apps', () => {
     expect(await metrics.text()).toContain('process_cpu_seconds_total');
   });
 
-  it('has every labelled counter series from start-up, at 0 until its first event', async () => {
+  describe('on apps of their own, before any event', () => {
     // apps of their own on a Redis database of their own: nothing has happened to count yet
-    const quiet = `${redisUrl().replace(/\/\d*$/, '')}/12`;
-    const apps = await Promise.all([
-      startApp('gateway', { REDIS_URL: quiet, NODE_ID: uniqueName('quiet') }),
-      startApp('diagnostics-indexer', { REDIS_URL: quiet, SQLITE_PATH: ':memory:' }),
-      startApp('admin-search', { REDIS_URL: quiet, ADMIN_API_KEY, SQLITE_PATH: ':memory:' }),
-    ]);
-    try {
-      const [gateway, indexerText, adminText] = await Promise.all(apps.map(metricsText));
+    let quietApps: AppProcess[] = [];
+    const served = new Map<MetricApp, string>();
+
+    beforeAll(async () => {
+      const quiet = `${redisUrl().replace(/\/\d*$/, '')}/12`;
+      quietApps = await Promise.all([
+        startApp('gateway', { REDIS_URL: quiet, NODE_ID: uniqueName('quiet') }),
+        startApp('diagnostics-indexer', { REDIS_URL: quiet, SQLITE_PATH: ':memory:' }),
+        startApp('admin-search', { REDIS_URL: quiet, ADMIN_API_KEY, SQLITE_PATH: ':memory:' }),
+      ]);
+      const texts = await Promise.all(quietApps.map(metricsText));
+      (['gateway', 'diagnostics-indexer', 'admin-search'] as const).forEach((app, i) => served.set(app, texts[i]));
+    });
+
+    afterAll(async () => {
+      await Promise.all(quietApps.map((app) => app.stop('SIGTERM')));
+    });
+
+    it('has every labelled counter series from start-up, at 0 until its first event', () => {
+      const [gateway, indexerText, adminText] = [served.get('gateway'), served.get('diagnostics-indexer'), served.get('admin-search')];
       for (const result of ['admitted', 'full', 'bad-request', 'unauthorized', 'forbidden', 'unavailable', 'overloaded', 'rate-limited']) {
         expect(gateway).toMatch(new RegExp(`^signaling_admissions_total\\{result="${result}"[^}]*\\} 0$`, 'm'));
       }
@@ -63,9 +104,24 @@ describe('the three apps', () => {
         expect(indexerText).toMatch(new RegExp(`^indexer_retries_total\\{stage="${stage}"[^}]*\\} 0$`, 'm'));
       }
       expect(adminText).toMatch(/^admin_actions_total\{action="kick",result="ok"[^}]*\} 0$/m);
-    } finally {
-      await Promise.all(apps.map((app) => app.stop('SIGTERM')));
-    }
+    });
+
+    it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s serves exactly the metrics docs/operations.md lists, with their types, labels and start-up values', (app) => {
+      const scrape = parseScrape(served.get(app) ?? '');
+      const documented = documentedMetrics().filter((metric) => metric.app === app);
+      expect(new Map([...scrape.types].filter(([name]) => !isProcessMetric(name)))).toEqual(new Map(documented.map((metric) => [metric.name, metric.type])));
+      for (const metric of documented) {
+        const series = scrape.samples.filter((sample) => sample.metric === metric.name);
+        const labels = new Set(series.flatMap((sample) => [...sample.labels.keys()]).filter((label) => label !== 'app' && label !== 'le'));
+        expect({ metric: metric.name, undocumented: [...labels].filter((label) => !metric.labels.has(label)) }).toEqual({ metric: metric.name, undocumented: [] });
+        if (!metric.fromStartUp) continue;
+        for (const [label, values] of metric.labels) {
+          if (values === null) continue;
+          const atStartUp = new Set(series.filter((sample) => sample.value === 0).map((sample) => sample.labels.get(label)));
+          expect({ metric: metric.name, label, values: [...atStartUp].sort() }).toEqual({ metric: metric.name, label, values: [...values].sort() });
+        }
+      }
+    });
   });
 
   it('exposes the gateway metrics without any id as a label', async () => {

@@ -9,3 +9,6 @@ export * from './configuration-table';
 export * from './within';
 export * from './seed-sqlite-sessions';
 export * from './coturn-process';
+export * from './promql-metric-names';
+export * from './dashboard-queries';
+export * from './documented-metrics';
