@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClientsModule } from '@nestjs/microservices';
-import { RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
+import { type RedisConnection, RedisNodeRegistry, RedisRoomDirectory } from '@sg/cluster';
 import { METRIC, PlatformMetricsModule } from '@sg/metrics';
 import { makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -16,7 +16,6 @@ import {
 } from '@sg/platform';
 import { SessionStore } from '@sg/session';
 import type { SqliteSearchWorkerEntry } from '@sg/store';
-import type Redis from 'ioredis';
 import { AdminApiKeyGuard } from './auth/admin-api-key.guard';
 import { LiveClusterController } from './cluster/live-cluster.controller';
 import { LiveNodesService } from './cluster/live-nodes.service';
@@ -70,8 +69,8 @@ export class AdminSearchModule {
           help: "Rooms a gateway node reports in its heartbeat minus the rooms the room directory holds for it; non-zero for long means the node's view leaks.",
           labelNames: ['node'],
         }),
-        { provide: RedisRoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRoomDirectory(redis) },
-        { provide: RedisNodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisNodeRegistry(redis) },
+        { provide: RedisRoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisRoomDirectory(redis) },
+        { provide: RedisNodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisNodeRegistry(redis) },
       ],
     };
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { CryptoKey, exportJWK, exportSPKI, generateKeyPair, JWK, JWTPayload, SignJWT } from 'jose';
 import { AppProcess, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { sessionEventStreams } from './support/redis-keys';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 // Access control of the signaling socket (PROTOCOL section 1: token, origin; section 2: remote address).
@@ -349,9 +350,7 @@ describe('REQUIRE_WSS and TRUSTED_PROXIES', () => {
 
 /** Finds a peer's `peer-joined` event in the session event streams (one field `b`: a JSON batch). */
 async function peerJoinedRemoteAddr(redis: Redis, peerId: string): Promise<unknown> {
-  const streams = await redis.keys('sg:session-events:*');
-  for (const stream of streams) {
-    if (!/^sg:session-events:\d+$/.test(stream)) continue;
+  for (const stream of sessionEventStreams()) {
     for (const [, fields] of await redis.xrange(stream, '-', '+')) {
       const batch = JSON.parse(fields[fields.indexOf('b') + 1]) as Array<Record<string, unknown>>;
       const event = batch.find((entry) => entry['kind'] === 'peer-joined' && entry['peer'] === peerId);

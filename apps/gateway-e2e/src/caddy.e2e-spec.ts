@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { freePort, SignalingClient, uniqueName } from '@sg/testing';
+import { E2E_REDIS_KEYS } from './support/redis-keys';
 import { CaddyProcess, installedCaddyVersion, SHIPPED_CADDYFILE, startCaddy } from './support/caddy-process';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -104,7 +105,7 @@ describeWithCaddy(`Caddy in front of two gateways (${SHIPPED_CADDYFILE}, ${caddy
 
   /** The node of every member of `room`, from the room directory in Redis. */
   async function nodesOf(room: string): Promise<Record<string, string>> {
-    const members = await redis.hgetall(`sg:room:${room}`);
+    const members = await redis.hgetall(E2E_REDIS_KEYS.room(room));
     return Object.fromEntries(Object.entries(members).map(([peerId, json]) => [peerId, (JSON.parse(json) as { node: string }).node]));
   }
 

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { SignalingClient, uniqueName } from '@sg/testing';
+import { sessionEventStreams } from './support/redis-keys';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const RESUME_WINDOW_MS = 3_000;
@@ -87,8 +88,7 @@ describe('drain on SIGTERM', () => {
   async function sessionEvents(room: string): Promise<Array<Record<string, unknown>>> {
     for (let attempt = 0; ; attempt++) {
       const found: Array<Record<string, unknown>> = [];
-      for (const stream of await redis.keys('sg:session-events:*')) {
-        if (!/^sg:session-events:\d+$/.test(stream)) continue;
+      for (const stream of sessionEventStreams()) {
         for (const [, fields] of await redis.xrange(stream, '-', '+')) {
           const batch = JSON.parse(fields[fields.indexOf('b') + 1]) as Array<Record<string, unknown>>;
           found.push(...batch.filter((event) => event['room'] === room));

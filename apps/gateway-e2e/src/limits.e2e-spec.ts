@@ -1,5 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { ServerFrame, SignalingClient, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { E2E_REDIS_KEYS } from './support/redis-keys';
 import Redis from 'ioredis';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -39,7 +40,8 @@ async function stopLimitedCluster(setup: LimitedCluster): Promise<void> {
 
 /** The cluster-wide count of a rate-limit key over its live windows (the current and the previous one). */
 async function sharedCount(counters: Redis, key: string): Promise<number> {
-  const names = await counters.keys(`sg:rate:${key}:*`);
+  // a key's windows share its hash tag: one slot, so one KEYS and one MGET on a cluster node too
+  const names = await counters.keys(E2E_REDIS_KEYS.rateLimitPattern(key));
   const values = names.length === 0 ? [] : await counters.mget(...names);
   return values.reduce((sum, value) => sum + Number(value ?? 0), 0);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { E2E_REDIS_KEYS } from './support/redis-keys';
 
 // Node liveness and live counts through faults (docs/operations.md, "Node liveness").
 // Each suite has its own redis-server, restarted on the same port.
@@ -72,14 +73,14 @@ describe('a Redis restart of 2 s under live calls (Redis with persistence)', () 
     const probe = new Redis(redis.url);
     try {
       while (Date.now() < observedUntil) {
-        expect(await probe.zcard('sg:held-peers')).toBe(0);
+        expect(await probe.zcard(E2E_REDIS_KEYS.heldPeers)).toBe(0);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       for (const [a, b] of pairs) {
-        expect(await probe.hexists(`sg:room:${String(a.welcome['room'])}`, a.peerId)).toBe(1);
-        expect(await probe.hexists(`sg:room:${String(b.welcome['room'])}`, b.peerId)).toBe(1);
+        expect(await probe.hexists(E2E_REDIS_KEYS.room(String(a.welcome['room'])), a.peerId)).toBe(1);
+        expect(await probe.hexists(E2E_REDIS_KEYS.room(String(b.welcome['room'])), b.peerId)).toBe(1);
       }
-      expect((await probe.hkeys('sg:nodes')).sort()).toEqual([...nodeIds].sort());
+      expect((await probe.hkeys(E2E_REDIS_KEYS.nodes)).sort()).toEqual([...nodeIds].sort());
     } finally {
       probe.disconnect();
     }

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { SessionDocument, SessionEvent } from '@sg/schema';
 import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName, within } from '@sg/testing';
+import { sessionEventStreams } from './support/redis-keys';
 
 // Redis faults (docs/operations.md "Faults"). Each suite has its own redis-server: it is
 // SIGKILLed and restarted on the same port, empty, as Redis without persistence comes back.
 
 const ADMIN_API_KEY = 'test-admin-key-redis-faults-0123456789';
-const SESSION_STREAM = /^sg:session-events:\d+$/;
 
 type Joined = SignalingClient & { peerId: string };
 
@@ -26,9 +26,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 /** Every session event batch in the session event streams, oldest first per stream. */
 async function streamedEvents(redis: Redis): Promise<SessionEvent[]> {
-  const keys = (await redis.keys('sg:session-events:*')).filter((key) => SESSION_STREAM.test(key));
   const events: SessionEvent[] = [];
-  for (const key of keys) {
+  for (const key of sessionEventStreams()) {
     for (const [, fields] of await redis.xrange(key, '-', '+')) events.push(...(JSON.parse(fields[1]) as SessionEvent[]));
   }
   return events;
@@ -211,7 +210,7 @@ describe('with no indexer running', () => {
       const reader = new Redis(redis.url);
       try {
         const stream = await until('the room stream', async () => {
-          for (const key of (await reader.keys('sg:session-events:*')).filter((k) => SESSION_STREAM.test(k))) {
+          for (const key of sessionEventStreams()) {
             const [, fields] = (await reader.xrevrange(key, '+', '-', 'COUNT', 1))[0] ?? [];
             const newest = fields ? (JSON.parse(fields[1]) as SessionEvent[]) : [];
             if (newest.some((e) => e.room === room && e.kind === 'signal' && e.signal === 'answer')) return key;

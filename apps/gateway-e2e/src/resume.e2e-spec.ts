@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { SignalingClient, uniqueName } from '@sg/testing';
+import { E2E_REDIS_KEYS } from './support/redis-keys';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const RESUME_WINDOW_MS = 3_000;
@@ -22,7 +23,7 @@ async function heldInRedis(room: string, peerId: string): Promise<void> {
   const redis = new Redis(process.env['TEST_REDIS_URL'] as string);
   try {
     const deadline = Date.now() + 5_000;
-    while ((await redis.zscore('sg:held-peers', `${room}\x1f${peerId}`)) === null) {
+    while ((await redis.zscore(E2E_REDIS_KEYS.roomHeld(room), peerId)) === null) {
       if (Date.now() > deadline) throw new Error(`peer ${peerId} of ${room} was never held`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

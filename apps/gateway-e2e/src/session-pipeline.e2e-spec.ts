@@ -11,6 +11,7 @@ import {
   waitForConnected,
 } from '@sg/testing';
 import type { RTCPeerConnection } from 'werift';
+import { E2E_REDIS_KEYS } from './support/redis-keys';
 import { metricValue, SessionPipeline } from './support/session-pipeline';
 
 type Joined = Awaited<ReturnType<typeof SignalingClient.join>>;
@@ -243,7 +244,7 @@ describe('session documents through the built apps', () => {
     const second = await pipeline.startIndexer();
     const redis = new Redis(pipeline.redis.url);
     cleanups.push(() => redis.quit());
-    const holders = async () => redis.mget(Array.from({ length: 16 }, (_, shard) => `sg:indexer:lease:${shard}`));
+    const holders = async () => Promise.all(Array.from({ length: 16 }, (_, shard) => redis.get(E2E_REDIS_KEYS.indexerShardLease(shard))));
     const deadline = Date.now() + 10_000;
     let owners: Array<string | null> = [];
     for (;;) {

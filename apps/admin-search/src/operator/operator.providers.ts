@@ -1,9 +1,8 @@
 import { Provider } from '@nestjs/common';
-import { RedisOperatorActionLog } from '@sg/cluster';
+import { type RedisConnection, RedisOperatorActionLog } from '@sg/cluster';
 import { METRIC } from '@sg/metrics';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
-import type Redis from 'ioredis';
 import { NodeLifecycleView } from './node-lifecycle.view';
 import { OperatorActionsService } from './operator-actions.service';
 
@@ -11,7 +10,7 @@ import { OperatorActionsService } from './operator-actions.service';
 export const operatorProviders: Provider[] = [
   OperatorActionsService,
   NodeLifecycleView,
-  { provide: RedisOperatorActionLog, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisOperatorActionLog(redis) },
+  { provide: RedisOperatorActionLog, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisOperatorActionLog(redis) },
   makeCounterProvider({
     name: METRIC.adminActionsTotal,
     help: 'Operator actions by action (kick, close-room, drain, undrain) and result (ok, not-found, timeout, error).',

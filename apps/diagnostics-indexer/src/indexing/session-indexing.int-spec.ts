@@ -151,7 +151,7 @@ describe('session indexing (real Redis streams, real SQLite)', () => {
     const survivor = await RunningIndexer.start(redis, store, RULES, 'ix-survivor', 400);
     for (const id of ids) await eventually(() => store.get(id), (d) => d?.connection_state === 'closed', 8_000);
     doomed.indexer.stop();
-    doomed.source['blocking'].disconnect();
+    doomed.source['blocking']?.disconnect();
     await survivor.stop();
     await store.close();
   });

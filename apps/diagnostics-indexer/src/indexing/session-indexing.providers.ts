@@ -1,8 +1,7 @@
 import { Provider } from '@nestjs/common';
-import { RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource, RedisStreamsTransport } from '@sg/cluster';
+import { type RedisConnection, RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource, RedisStreamsTransport } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { IndexedSessionEvents, PeerRecordStore, SESSION_EVENTS_PATTERN, SessionDeadlines, SessionEventSource, SessionIndexer, SessionIndexerObserver, SessionStore } from '@sg/session';
-import type Redis from 'ioredis';
 import { IndexerConfig } from '../config/indexer-config';
 import { IndexerMetrics } from './indexer-metrics';
 
@@ -19,7 +18,7 @@ export const sessionIndexingProviders: Provider[] = [
   {
     provide: SessionEventSource,
     inject: [REDIS_COMMANDS, IndexerConfig],
-    useFactory: (redis: Redis, config: IndexerConfig) =>
+    useFactory: (redis: RedisConnection, config: IndexerConfig) =>
       new RedisStreamSessionEventSource(redis, new RedisShardLeases(redis, config.nodeId, { ttlMs: config.indexing.leaseTtlMs }), {
         consumer: config.nodeId,
         // renewing three times per TTL survives one slow round
@@ -31,9 +30,9 @@ export const sessionIndexingProviders: Provider[] = [
     provide: PeerRecordStore,
     inject: [REDIS_COMMANDS],
     // a day outlives any call; a departed peer's record only waits for its partners' late events
-    useFactory: (redis: Redis) => new RedisPeerRecordStore(redis, { ttlSeconds: 86_400, leftTtlSeconds: 600 }),
+    useFactory: (redis: RedisConnection) => new RedisPeerRecordStore(redis, { ttlSeconds: 86_400, leftTtlSeconds: 600 }),
   },
-  { provide: SessionDeadlines, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisSessionDeadlines(redis) },
+  { provide: SessionDeadlines, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisSessionDeadlines(redis) },
   {
     provide: SessionIndexer,
     inject: [SessionEventSource, SessionStore, PeerRecordStore, SessionDeadlines, IndexerConfig, IndexerMetrics],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { SessionDocument } from '@sg/schema';
 import { AppProcess, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { E2E_REDIS_KEYS } from './redis-keys';
 import { GatewayCluster, startGatewayCluster } from './gateway-cluster';
 
 export const ADMIN_API_KEY = 'test-admin-key-pipeline-0123456789';
@@ -116,7 +117,8 @@ export class SessionPipeline {
     const redis = new Redis(this.redis.url);
     try {
       const deadline = Date.now() + timeoutMs;
-      while ((await redis.exists(...peers.map((peer) => `sg:indexer:peer:${room}/${peer}`))) < peers.length) {
+      // one room's peer records share its shard's slot
+      while ((await redis.exists(...peers.map((peer) => E2E_REDIS_KEYS.indexerPeer(room, peer)))) < peers.length) {
         if (Date.now() > deadline) throw new Error(`admissions of ${peers.join(', ')} not indexed within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -1,8 +1,7 @@
 import { Logger, Provider } from '@nestjs/common';
-import { RedisNodeRegistry, RedisPeerBus, RedisRoomDirectory, RedisStreamSessionEventSink, SESSION_EVENT_SHARDS } from '@sg/cluster';
+import { type RedisConnection, RedisNodeRegistry, RedisPeerBus, RedisRoomDirectory, RedisStreamSessionEventSink, SESSION_EVENT_SHARDS } from '@sg/cluster';
 import { REDIS_COMMANDS, REDIS_SUBSCRIBER } from '@sg/platform';
 import { NegotiationClock, NodeRegistry, PeerBus, RoomDirectory, RoomHub, SessionEventSink } from '@sg/room';
-import type Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 
@@ -10,12 +9,12 @@ const logger = new Logger('GatewayCluster');
 
 /** The one factory that binds the domain's ports to their Redis adapters. */
 export const gatewayClusterProviders: Provider[] = [
-  { provide: RoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRoomDirectory(redis) },
-  { provide: NodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisNodeRegistry(redis) },
+  { provide: RoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisRoomDirectory(redis) },
+  { provide: NodeRegistry, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisNodeRegistry(redis) },
   {
     provide: PeerBus,
     inject: [REDIS_COMMANDS, REDIS_SUBSCRIBER],
-    useFactory: (publisher: Redis, subscriber: Redis) =>
+    useFactory: (publisher: RedisConnection, subscriber: RedisConnection) =>
       new RedisPeerBus(publisher, subscriber, {
         publishFailed: (node, error) => logger.warn(`could not publish to node ${node}: ${String(error)}`),
         malformed: () => logger.warn('dropped a malformed node message'),
@@ -24,7 +23,7 @@ export const gatewayClusterProviders: Provider[] = [
   {
     provide: SessionEventSink,
     inject: [REDIS_COMMANDS, GatewayConfig, SignalingMetrics],
-    useFactory: (redis: Redis, config: GatewayConfig, metrics: SignalingMetrics) =>
+    useFactory: (redis: RedisConnection, config: GatewayConfig, metrics: SignalingMetrics) =>
       new RedisStreamSessionEventSink(
         redis,
         {

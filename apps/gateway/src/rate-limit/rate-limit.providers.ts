@@ -1,15 +1,14 @@
 import type { Provider } from '@nestjs/common';
-import { RedisRateLimitStore } from '@sg/cluster';
+import { type RedisConnection, RedisRateLimitStore } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { ConnectionAttemptLimiter, RateLimitStore } from '@sg/room';
-import type Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway-config';
 import { ConnectionLimitsService } from './connection-limits.service';
 import { MessageRateLimitService } from './message-rate-limit.service';
 
 /** The limits of PROTOCOL section 1 and their Redis counters. */
 export const rateLimitProviders: Provider[] = [
-  { provide: RateLimitStore, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisRateLimitStore(redis) },
+  { provide: RateLimitStore, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisRateLimitStore(redis) },
   {
     provide: ConnectionAttemptLimiter,
     inject: [RateLimitStore, GatewayConfig],

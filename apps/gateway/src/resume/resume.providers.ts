@@ -1,8 +1,7 @@
 import { Logger, Provider } from '@nestjs/common';
-import { RedisResumeDirectory } from '@sg/cluster';
+import { type RedisConnection, RedisResumeDirectory } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { HandOverRelay, PeerBus, ResumeDirectory, RoomHub } from '@sg/room';
-import type Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { ResumeService } from './resume.service';
@@ -11,7 +10,7 @@ const logger = new Logger('HandOver');
 
 /** Resume: the Redis adapter, and the hand-over relay wired into the hub and the bus. */
 export const resumeProviders: Provider[] = [
-  { provide: ResumeDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: Redis) => new RedisResumeDirectory(redis) },
+  { provide: ResumeDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisResumeDirectory(redis) },
   {
     provide: HandOverRelay,
     inject: [GatewayConfig, ResumeDirectory, PeerBus, RoomHub, SignalingMetrics],

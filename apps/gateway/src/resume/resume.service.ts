@@ -38,7 +38,7 @@ export class ResumeService {
     const tokenHash = hashResumeToken(token);
     let owner;
     try {
-      owner = await this.metrics.timeRedis('resume', () => this.directory.findOwner(tokenHash));
+      owner = await this.metrics.timeRedis('resume', () => this.directory.findOwner(peer.room, tokenHash));
     } catch (error) {
       return this.unavailable(refuse, error);
     }

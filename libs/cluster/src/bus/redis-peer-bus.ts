@@ -1,6 +1,6 @@
 import type { NodeId } from '@sg/schema';
 import { NodeMessage, PeerBus } from '@sg/room';
-import type Redis from 'ioredis';
+import { isRedisCluster, RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import { decodeNodeMessage, encodeNodeMessage } from './node-message-codec';
 
@@ -25,18 +25,26 @@ export interface RedisPeerBusHooks {
  * PUBLISH does say how many subscribers got a message: none means the node is
  * dead or gone, and `onUndelivered` gets the messages so its peers' signals can
  * wait for their resume elsewhere.
+ *
+ * On a Redis Cluster the channels are sharded (`SSUBSCRIBE`/`SPUBLISH`, Redis 7): a node's
+ * channel lives on the shard of its hash tag, so a message goes to that shard's master only
+ * instead of being broadcast over the cluster bus to every node, and `SPUBLISH` still counts
+ * the subscriber (ioredis keeps the sharded subscriber on the channel's master).
  */
 export class RedisPeerBus extends PeerBus {
   private readonly outbox = new Map<NodeId, NodeMessage[]>();
   private flushScheduled = false;
   private undelivered: ((node: NodeId, message: NodeMessage) => void) | null = null;
 
+  private readonly sharded: boolean;
+
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisConnection,
+    private readonly subscriber: RedisConnection,
     private readonly hooks: RedisPeerBusHooks,
   ) {
     super();
+    this.sharded = isRedisCluster(publisher);
   }
 
   publish(node: NodeId, message: NodeMessage): void {
@@ -55,7 +63,7 @@ export class RedisPeerBus extends PeerBus {
 
   async subscribe(node: NodeId, handler: (message: NodeMessage) => void): Promise<void> {
     const channel = REDIS_KEYS.nodeChannel(node);
-    this.subscriber.on('message', (from: string, payload: string) => {
+    this.subscriber.on(this.sharded ? 'smessage' : 'message', (from: string, payload: string) => {
       if (from !== channel) return;
       for (const part of payload.split(BATCH_SEPARATOR)) {
         const message = decodeNodeMessage(part);
@@ -63,22 +71,24 @@ export class RedisPeerBus extends PeerBus {
         else this.hooks.malformed(part);
       }
     });
-    await this.subscriber.subscribe(channel);
+    if (this.sharded) await this.subscriber.ssubscribe(channel);
+    else await this.subscriber.subscribe(channel);
   }
 
   private flush(): void {
     this.flushScheduled = false;
     for (const [node, messages] of this.outbox) {
       const payloads = messages.map(encodeNodeMessage);
-      this.publisher
-        .publish(REDIS_KEYS.nodeChannel(node), payloads.length === 1 ? payloads[0] : payloads.join(BATCH_SEPARATOR))
-        .then(
-          (receivers) => {
-            // no subscriber: the node is dead or gone, and pub/sub would drop these silently
-            if (receivers === 0 && this.undelivered) for (const message of messages) this.undelivered(node, message);
-          },
-          (error: unknown) => this.hooks.publishFailed(node, error),
-        );
+      const channel = REDIS_KEYS.nodeChannel(node);
+      const payload = payloads.length === 1 ? payloads[0] : payloads.join(BATCH_SEPARATOR);
+      const published = this.sharded ? this.publisher.spublish(channel, payload) : this.publisher.publish(channel, payload);
+      published.then(
+        (receivers) => {
+          // no subscriber: the node is dead or gone, and pub/sub would drop these silently
+          if (receivers === 0 && this.undelivered) for (const message of messages) this.undelivered(node, message);
+        },
+        (error: unknown) => this.hooks.publishFailed(node, error),
+      );
     }
     this.outbox.clear();
   }

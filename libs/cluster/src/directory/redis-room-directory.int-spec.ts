@@ -46,10 +46,29 @@ describe(RedisRoomDirectory.name, () => {
     await directory.join(room, member('p2', 'node-b'), 5);
     expect(await directory.leave(room, 'p1' as PeerId, 'node-a' as NodeId)).toEqual({ removed: true, remaining: [member('p2', 'node-b')] });
     expect(await directory.leave(room, 'p1' as PeerId, 'node-a' as NodeId)).toEqual({ removed: false, remaining: [] });
-    expect(await redis.sismember(REDIS_KEYS.rooms, room)).toBe(1);
     await directory.leave(room, 'p2' as PeerId, 'node-b' as NodeId);
-    expect(await redis.sismember(REDIS_KEYS.rooms, room)).toBe(0);
-    expect(await redis.exists(REDIS_KEYS.nodePeers('node-a'), REDIS_KEYS.nodePeers('node-b'))).toBe(0);
+    expect(await redis.exists(REDIS_KEYS.room(room))).toBe(0);
+    expect(await redis.exists(REDIS_KEYS.nodePeers('node-a'))).toBe(0);
+    expect(await redis.exists(REDIS_KEYS.nodePeers('node-b'))).toBe(0);
+  });
+
+  it("indexes each member under its node before the seat is taken, and a refused join leaves no entry", async () => {
+    await directory.join(room, member('p1'), 1);
+    expect(await directory.join(room, member('p2', 'node-b'), 1)).toEqual({ admitted: false, reason: 'full' });
+    expect(await redis.smembers(REDIS_KEYS.nodePeers('node-a'))).toEqual([`${room}\x1fp1`]);
+    expect(await redis.exists(REDIS_KEYS.nodePeers('node-b'))).toBe(0);
+  });
+
+  it("lists the rooms of every registered node's members", async () => {
+    await redis.hset(REDIS_KEYS.nodes, 'node-a', '{}', 'node-b', '{}');
+    await directory.join(room, member('p1'), 5);
+    await directory.join('room-2' as RoomId, member('p2', 'node-b'), 5);
+    await directory.join('room-2' as RoomId, member('p3'), 5);
+    const listed = (await directory.listRooms()).map((entry) => ({ room: entry.room, peers: entry.members.map((m) => m.peerId).sort() }));
+    expect(listed).toEqual([
+      { room, peers: ['p1'] },
+      { room: 'room-2', peers: ['p2', 'p3'] },
+    ]);
   });
 
   it('looks up one member', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionEvent } from '@sg/schema';
 import { SessionEventSink } from '@sg/room';
-import type Redis from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
@@ -63,7 +63,7 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   private failures = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly options: SessionEventSinkOptions,
     private readonly observer: SessionEventSinkObserver,
   ) {
@@ -103,29 +103,31 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
     return this.buffered;
   }
 
+  /**
+   * One XADD per shard with events, sent together; each shard's stream is its own key (its
+   * own slot on a Redis Cluster), so each write succeeds or fails on its own.
+   */
   private async write(): Promise<void> {
-    const pipeline = this.redis.pipeline();
     const shards: number[] = [];
+    const writes: Array<Promise<unknown>> = [];
     for (let shard = 0; shard < this.queues.length; shard++) {
       const queue = this.queues[shard];
       if (queue.events.length === 0) continue;
       queue.inFlight = Math.min(queue.events.length, this.options.maxBatch);
       const batch = queue.events.slice(0, queue.inFlight);
       const seqs = queue.seqs.slice(0, queue.inFlight).join(',');
-      pipeline.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch), 'w', this.writer, 's', seqs);
+      writes.push(this.redis.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch), 'w', this.writer, 's', seqs));
       shards.push(shard);
     }
-    let results: Array<[Error | null, unknown]> = [];
-    try {
-      results = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      this.observer.failed(error);
-    }
+    const settled = await Promise.allSettled(writes);
+    const results: Array<[Error | null, unknown]> = settled.map((outcome) =>
+      outcome.status === 'fulfilled' ? [null, outcome.value] : [outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason)), null],
+    );
     let written = 0;
     let failure: Error | null = null;
     shards.forEach((shard, i) => {
       const queue = this.queues[shard];
-      const [error] = results[i] ?? [new Error('not sent')];
+      const [error] = results[i];
       // events recorded while writing were appended after the batch
       if (!error) {
         queue.events.splice(0, queue.inFlight);
@@ -135,9 +137,9 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
       } else failure = error;
       queue.inFlight = 0;
     });
-    this.failures = failure || results.length === 0 ? this.failures + 1 : 0;
+    this.failures = failure ? this.failures + 1 : 0;
     if (written > 0) this.observer.written(written);
-    if (failure && results.length > 0) this.observer.failed(failure);
+    if (failure) this.observer.failed(failure);
     this.observer.pending(this.buffered);
   }
 

@@ -1,5 +1,6 @@
 import { PeerKey, PeerRecord, PeerRecordStore } from '@sg/session';
-import type Redis from 'ioredis';
+import { sessionEventShardOf } from '../events/session-event-shards';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 
 export interface PeerRecordStoreOptions {
@@ -9,10 +10,14 @@ export interface PeerRecordStoreOptions {
   readonly leftTtlSeconds: number;
 }
 
-/** Peer records as JSON strings with a TTL, so the memory of peers who left is bounded. */
+/**
+ * Peer records as JSON strings with a TTL, so the memory of peers who left is bounded. A
+ * record lives on its room's shard's slot (`room/peer` keys), next to the shard's stream,
+ * so one MGET or pipeline per shard reads or writes a batch on a Redis Cluster too.
+ */
 export class RedisPeerRecordStore extends PeerRecordStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly options: PeerRecordStoreOptions,
   ) {
     super();
@@ -20,21 +25,39 @@ export class RedisPeerRecordStore extends PeerRecordStore {
 
   async load(keys: readonly PeerKey[]): Promise<Map<PeerKey, PeerRecord>> {
     const records = new Map<PeerKey, PeerRecord>();
-    if (keys.length === 0) return records;
-    const values = await this.redis.mget(keys.map((key) => REDIS_KEYS.indexerPeer(key)));
-    keys.forEach((key, i) => {
-      const value = values[i];
-      if (value) records.set(key, JSON.parse(value) as PeerRecord);
-    });
+    await Promise.all(
+      [...byShard(keys)].map(async ([shard, ofShard]) => {
+        const values = await this.redis.mget(ofShard.map((key) => REDIS_KEYS.indexerPeer(shard, key)));
+        ofShard.forEach((key, i) => {
+          const value = values[i];
+          if (value) records.set(key, JSON.parse(value) as PeerRecord);
+        });
+      }),
+    );
     return records;
   }
 
   async save(records: ReadonlyMap<PeerKey, PeerRecord>): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const [key, record] of records) {
-      pipeline.set(REDIS_KEYS.indexerPeer(key), JSON.stringify(record), 'EX', record.left ? this.options.leftTtlSeconds : this.options.ttlSeconds);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
+    await Promise.all(
+      [...byShard([...records.keys()])].map(async ([shard, ofShard]) => {
+        const pipeline = this.redis.pipeline();
+        for (const key of ofShard) {
+          const record = records.get(key) as PeerRecord;
+          pipeline.set(REDIS_KEYS.indexerPeer(shard, key), JSON.stringify(record), 'EX', record.left ? this.options.leftTtlSeconds : this.options.ttlSeconds);
+        }
+        const results = (await pipeline.exec()) ?? [];
+        for (const [error] of results) if (error) throw error;
+      }),
+    );
   }
+}
+
+/** Peer keys (`room/peer`) grouped by their room's session events shard. */
+function byShard(keys: readonly PeerKey[]): Map<number, PeerKey[]> {
+  const groups = new Map<number, PeerKey[]>();
+  for (const key of keys) {
+    const shard = sessionEventShardOf(key.slice(0, key.indexOf('/')));
+    groups.set(shard, [...(groups.get(shard) ?? []), key]);
+  }
+  return groups;
 }

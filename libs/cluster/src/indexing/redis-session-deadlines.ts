@@ -1,11 +1,11 @@
 import type { SessionId } from '@sg/schema';
 import { DueSession, SessionDeadlines } from '@sg/session';
-import type Redis from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 
-/** Deadlines in one sorted set per shard (score: Unix ms), read by the shard's current holder. */
+/** Deadlines in one sorted set per shard (score: Unix ms, on the shard's slot), read by the shard's current holder. */
 export class RedisSessionDeadlines extends SessionDeadlines {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisConnection) {
     super();
   }
 
@@ -21,25 +21,19 @@ export class RedisSessionDeadlines extends SessionDeadlines {
   }
 
   async due(shards: readonly number[], now: number, limit: number): Promise<DueSession[]> {
-    const pipeline = this.redis.pipeline();
-    for (const shard of shards) pipeline.zrangebyscore(REDIS_KEYS.sessionDeadlines(shard), '-inf', now, 'LIMIT', 0, limit);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await Promise.all(shards.map((shard) => this.redis.zrangebyscore(REDIS_KEYS.sessionDeadlines(shard), '-inf', now, 'LIMIT', 0, limit)));
     const due: DueSession[] = [];
-    results.forEach(([error, ids], i) => {
-      if (error) throw error;
-      for (const sessionId of ids as string[]) due.push({ shard: shards[i], sessionId: sessionId as SessionId });
+    results.forEach((ids, i) => {
+      for (const sessionId of ids) due.push({ shard: shards[i], sessionId: sessionId as SessionId });
     });
     return due.slice(0, limit);
   }
 
   async earliest(shards: readonly number[]): Promise<number | null> {
-    const pipeline = this.redis.pipeline();
-    for (const shard of shards) pipeline.zrange(REDIS_KEYS.sessionDeadlines(shard), 0, 0, 'WITHSCORES');
-    const results = (await pipeline.exec()) ?? [];
+    const results = await Promise.all(shards.map((shard) => this.redis.zrange(REDIS_KEYS.sessionDeadlines(shard), 0, 0, 'WITHSCORES')));
     let earliest: number | null = null;
-    for (const [error, reply] of results) {
-      if (error) throw error;
-      const [, score] = reply as string[];
+    for (const reply of results) {
+      const [, score] = reply;
       if (score !== undefined && (earliest === null || Number(score) < earliest)) earliest = Number(score);
     }
     return earliest;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type Redis from 'ioredis';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import { SESSION_EVENT_SHARDS } from '../events/session-event-shards';
 
@@ -25,7 +25,7 @@ export class RedisShardLeases {
   private readonly redis: ClusterRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     private readonly instance: string,
     private readonly options: ShardLeaseOptions,
   ) {
@@ -40,17 +40,20 @@ export class RedisShardLeases {
   async sync(): Promise<LeaseChanges> {
     const now = Date.now();
     const held = this.shards();
+    // the instances set is one key; each lease is on its shard's slot
     const pipeline = this.redis.pipeline();
     pipeline.zadd(REDIS_KEYS.indexers, now, this.instance);
     pipeline.zremrangebyscore(REDIS_KEYS.indexers, '-inf', now - this.options.ttlMs);
     pipeline.zcard(REDIS_KEYS.indexers);
-    for (const shard of held) (pipeline as unknown as ClusterRedis).sgRenewLease(REDIS_KEYS.indexerShardLease(shard), this.instance, String(this.options.ttlMs));
-    const results = (await pipeline.exec()) ?? [];
+    const [results, renewed] = await Promise.all([
+      pipeline.exec().then((replies) => replies ?? []),
+      Promise.all(held.map((shard) => this.redis.sgRenewLease(REDIS_KEYS.indexerShardLease(shard), this.instance, String(this.options.ttlMs)))),
+    ]);
     for (const [error] of results) if (error) throw error;
     const live = Math.max(1, Number(results[2][1]));
     const changes: LeaseChanges = { acquired: [], lost: [] };
     held.forEach((shard, i) => {
-      if (Number(results[3 + i][1]) === 1) return;
+      if (Number(renewed[i]) === 1) return;
       this.owned.delete(shard);
       changes.lost.push(shard);
     });

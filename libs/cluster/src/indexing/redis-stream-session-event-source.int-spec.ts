@@ -65,7 +65,7 @@ describe(RedisStreamSessionEventSource.name, () => {
     const pending = (await redis.xpending(REDIS_KEYS.sessionEvents(4), REDIS_KEYS.sessionEventsGroup)) as [number];
     expect(pending[0]).toBe(0);
     await survivor.close();
-    crashed['blocking'].disconnect();
+    crashed['blocking']?.disconnect();
   });
 
   it('keeps dead letters with where they came from and why', async () => {

@@ -1,5 +1,5 @@
 import { SessionEventEntry, SessionEventSource } from '@sg/session';
-import type Redis from 'ioredis';
+import { isRedisCluster, RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import type { RedisShardLeases } from './redis-shard-leases';
 
@@ -15,24 +15,34 @@ export interface SessionEventSourceOptions {
 type StreamReply = Array<[key: string, entries: Array<[id: string, fields: string[] | null]>]> | null;
 
 /**
+ * On a Redis Cluster each shard's stream is on its own slot and a read cannot span two, so
+ * the owned shards are read one command each (together) without blocking, and a read that
+ * finds nothing waits this long before the transport reads again: the indexing lag it adds
+ * is at most this, well within INDEX_MAX_LAG_MS.
+ */
+const CLUSTER_POLL_MS = 50;
+
+/**
  * The session event streams as one indexer instance reads them (Redis Streams,
  * consumer group `indexer`): only the shards it holds a lease on, its own
  * unacknowledged entries first (those claimed from a dead instance included), then
  * new ones. Acknowledged entries are deleted, so the streams stay small while
  * indexers keep up; the gateways' MAXLEN bounds them when none runs.
+ * On one Redis, one XREADGROUP reads every owned shard and blocks on a connection of its own;
+ * on a Redis Cluster, see `CLUSTER_POLL_MS`.
  */
 export class RedisStreamSessionEventSource extends SessionEventSource {
   private lastSync = 0;
-  /** A blocking XREADGROUP holds its connection, so it gets its own. */
-  private readonly blocking: Redis;
+  /** A blocking XREADGROUP holds its connection, so it gets its own (one Redis only). */
+  private readonly blocking: RedisConnection | null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly leases: RedisShardLeases,
     private readonly options: SessionEventSourceOptions,
   ) {
     super();
-    this.blocking = redis.duplicate();
+    this.blocking = isRedisCluster(redis) ? null : redis.duplicate();
   }
 
   ownedShards(): readonly number[] {
@@ -49,6 +59,7 @@ export class RedisStreamSessionEventSource extends SessionEventSource {
     const keys = shards.map((shard) => REDIS_KEYS.sessionEvents(shard));
     const group = REDIS_KEYS.sessionEventsGroup;
     try {
+      if (!this.blocking) return await this.readShardByShard(shards, keys, maxEntries, blockMs);
       const pending = (await this.redis.xreadgroup('GROUP', group, this.options.consumer, 'COUNT', maxEntries, 'STREAMS', ...keys, ...keys.map(() => '0'))) as StreamReply;
       const unacknowledged = toEntries(pending, shards, keys);
       if (unacknowledged.length > 0) return unacknowledged;
@@ -62,16 +73,33 @@ export class RedisStreamSessionEventSource extends SessionEventSource {
     }
   }
 
+  /** The owned shards one read each, unacknowledged entries first; waits `CLUSTER_POLL_MS` when all are empty. */
+  private async readShardByShard(shards: readonly number[], keys: readonly string[], maxEntries: number, blockMs: number): Promise<SessionEventEntry[]> {
+    const group = REDIS_KEYS.sessionEventsGroup;
+    const readAll = async (from: '0' | '>') => {
+      const replies = await Promise.all(keys.map((key) => this.redis.xreadgroup('GROUP', group, this.options.consumer, 'COUNT', maxEntries, 'STREAMS', key, from) as Promise<StreamReply>));
+      return replies.flatMap((reply) => toEntries(reply, shards, keys));
+    };
+    const unacknowledged = await readAll('0');
+    if (unacknowledged.length > 0) return unacknowledged;
+    const fresh = await readAll('>');
+    if (fresh.length === 0) await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(blockMs, CLUSTER_POLL_MS))));
+    return fresh;
+  }
+
   async ack(entries: readonly SessionEventEntry[]): Promise<void> {
     const byShard = new Map<number, string[]>();
     for (const entry of entries) byShard.set(entry.shard, [...(byShard.get(entry.shard) ?? []), entry.id]);
-    const pipeline = this.redis.pipeline();
-    for (const [shard, ids] of byShard) {
-      pipeline.xack(REDIS_KEYS.sessionEvents(shard), REDIS_KEYS.sessionEventsGroup, ...ids);
-      pipeline.xdel(REDIS_KEYS.sessionEvents(shard), ...ids);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
+    // each shard's acknowledgement and deletion on its own slot
+    await Promise.all(
+      [...byShard].map(async ([shard, ids]) => {
+        const pipeline = this.redis.pipeline();
+        pipeline.xack(REDIS_KEYS.sessionEvents(shard), REDIS_KEYS.sessionEventsGroup, ...ids);
+        pipeline.xdel(REDIS_KEYS.sessionEvents(shard), ...ids);
+        const results = (await pipeline.exec()) ?? [];
+        for (const [error] of results) if (error) throw error;
+      }),
+    );
   }
 
   async deadLetter(entry: SessionEventEntry, index: number | null, event: unknown, error: string): Promise<void> {
@@ -98,7 +126,7 @@ export class RedisStreamSessionEventSource extends SessionEventSource {
     try {
       await this.leases.releaseAll();
     } finally {
-      this.blocking.disconnect();
+      this.blocking?.disconnect();
     }
   }
 
@@ -123,10 +151,8 @@ export class RedisStreamSessionEventSource extends SessionEventSource {
   async backlogEntries(): Promise<number> {
     const shards = this.leases.shards();
     if (shards.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const shard of shards) pipeline.xlen(REDIS_KEYS.sessionEvents(shard));
-    const results = (await pipeline.exec()) ?? [];
-    return results.reduce((total, [error, length]) => (error ? total : total + Number(length)), 0);
+    const lengths = await Promise.all(shards.map((shard) => this.redis.xlen(REDIS_KEYS.sessionEvents(shard)).catch(() => 0)));
+    return lengths.reduce((total, length) => total + length, 0);
   }
 
   private async syncLeasesIfDue(): Promise<void> {

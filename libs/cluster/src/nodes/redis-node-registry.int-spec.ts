@@ -33,9 +33,16 @@ describe(RedisNodeRegistry.name, () => {
   it('tells a node that was reaped while it paused, instead of quietly re-registering it', async () => {
     await registry.heartbeat(status('a'), 5_000, true);
     // what the dead-node hold does to a node that paused past its TTL
+    await redis.del(REDIS_KEYS.nodeRegistered('a'));
     await redis.hdel(REDIS_KEYS.nodes, 'a');
     expect(await registry.heartbeat(status('a'), 5_000, false)).toBe('reaped');
     expect(await registry.liveNodes()).toEqual([]);
     expect(await registry.heartbeat(status('a'), 5_000, true)).toBe('alive');
+  });
+
+  it('tells a node whose Redis lost its keys (restarted empty) that it was reaped', async () => {
+    await registry.heartbeat(status('a'), 5_000, true);
+    await redis.flushdb();
+    expect(await registry.heartbeat(status('a'), 5_000, false)).toBe('reaped');
   });
 });

@@ -1,32 +1,38 @@
 import type { NodeId } from '@sg/schema';
 import { NodeRegistry, NodeStatus } from '@sg/room';
-import type Redis from 'ioredis';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 
-/** Node liveness as a TTL key per node plus a status hash of every registered node. */
+/**
+ * Node liveness as a TTL key and a registration key per node (on the node's slot), plus a
+ * status hash of every registered node for listing (`sg:nodes`, its own slot).
+ */
 export class RedisNodeRegistry extends NodeRegistry {
   private readonly redis: ClusterRedis;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisConnection) {
     super();
     this.redis = defineClusterCommands(redis);
   }
 
   async heartbeat(status: NodeStatus, ttlMs: number, firstBeat: boolean): Promise<'alive' | 'reaped'> {
     const reply = await this.redis.sgNodeHeartbeat(
-      REDIS_KEYS.nodes,
       REDIS_KEYS.nodeAlive(status.node_id),
-      status.node_id,
-      JSON.stringify(status),
+      REDIS_KEYS.nodeRegistered(status.node_id),
       String(ttlMs),
       firstBeat ? '1' : '0',
     );
-    return reply === 1 ? 'alive' : 'reaped';
+    if (reply !== 1) return 'reaped';
+    await this.redis.hset(REDIS_KEYS.nodes, status.node_id, JSON.stringify(status));
+    return 'alive';
   }
 
+  /** Registered nodes whose TTL ran out (each is checked again, atomically, before it is taken out). */
   async deadNodes(): Promise<NodeId[]> {
-    return (await this.redis.sgDeadNodes(REDIS_KEYS.nodes, REDIS_KEYS.nodeAlivePrefix)) as NodeId[];
+    const nodes = await this.redis.hkeys(REDIS_KEYS.nodes);
+    const alive = await Promise.all(nodes.map((node) => this.redis.exists(REDIS_KEYS.nodeAlive(node))));
+    return nodes.filter((_, i) => alive[i] === 0) as NodeId[];
   }
 
   /** Whether the node is in the registry, alive or not yet reaped. */
@@ -37,10 +43,7 @@ export class RedisNodeRegistry extends NodeRegistry {
   async liveNodes(): Promise<NodeStatus[]> {
     const all = await this.redis.hgetall(REDIS_KEYS.nodes);
     const ids = Object.keys(all).sort();
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.exists(REDIS_KEYS.nodeAlive(id));
-    const alive = (await pipeline.exec()) ?? [];
-    return ids.filter((_, i) => alive[i]?.[1] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
+    const alive = await Promise.all(ids.map((id) => this.redis.exists(REDIS_KEYS.nodeAlive(id))));
+    return ids.filter((_, i) => alive[i] === 1).map((id) => JSON.parse(all[id]) as NodeStatus);
   }
 }

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 
 /** PROTOCOL section 3: the action log keeps the last 10,000 actions. */
@@ -20,7 +20,7 @@ export interface OperatorActionRecord {
 
 /** The operator action log in one Redis list, shared by every admin-search instance. */
 export class RedisOperatorActionLog {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async append(record: OperatorActionRecord): Promise<void> {
     // push and trim in one transaction: the list never grows past its bound

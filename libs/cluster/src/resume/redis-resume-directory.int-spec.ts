@@ -37,9 +37,11 @@ describe(RedisResumeDirectory.name, () => {
   it('stores the token hashed: no key or value holds anything but the hash', async () => {
     await seat('p1', nodeA, 'the-hash');
 
-    expect(await resumes.findOwner('the-hash')).toEqual({ room, peerId: 'p1' });
-    expect(await redis.exists(REDIS_KEYS.resumeToken('the-hash'))).toBe(1);
-    expect(await redis.pttl(REDIS_KEYS.resumeToken('the-hash'))).toBe(-1);
+    expect(await resumes.findOwner(room, 'the-hash')).toEqual({ room, peerId: 'p1' });
+    expect(await redis.exists(REDIS_KEYS.resumeToken(room, 'the-hash'))).toBe(1);
+    expect(await redis.pttl(REDIS_KEYS.resumeToken(room, 'the-hash'))).toBe(-1);
+    // a token is looked up in its room: in another room it names nobody
+    expect(await resumes.findOwner('other-room' as RoomId, 'the-hash')).toBeNull();
   });
 
   it('takes a token once and moves the member to the resuming node', async () => {
@@ -55,8 +57,8 @@ describe(RedisResumeDirectory.name, () => {
     expect(await rooms.member(room, peer('p1'))).toEqual(member('p1', nodeB));
     expect(await redis.smembers(REDIS_KEYS.nodePeers(nodeA))).toEqual([]);
     expect((await redis.smembers(REDIS_KEYS.nodePeers(nodeB))).sort()).toEqual([`${room}\x1fp1`, `${room}\x1fp2`]);
-    expect(await redis.zcard(REDIS_KEYS.heldPeers)).toBe(0);
-    expect(await resumes.findOwner('hash-p1-2')).toEqual({ room, peerId: 'p1' });
+    expect(await redis.zcard(REDIS_KEYS.roomHeld(room))).toBe(0);
+    expect(await resumes.findOwner(room, 'hash-p1-2')).toEqual({ room, peerId: 'p1' });
   });
 
   it('lets one of many concurrent resumes with the same token win', async () => {
@@ -83,7 +85,7 @@ describe(RedisResumeDirectory.name, () => {
     await seat('p1');
 
     expect(await resumes.hold(room, peer('p1'), 'hash-p1', 'timeout', 5_000)).toBe(true);
-    const ttl = await redis.pttl(REDIS_KEYS.resumeToken('hash-p1'));
+    const ttl = await redis.pttl(REDIS_KEYS.resumeToken(room, 'hash-p1'));
     expect(ttl).toBeGreaterThan(4_000);
     expect(ttl).toBeLessThanOrEqual(5_000);
   });
@@ -93,6 +95,37 @@ describe(RedisResumeDirectory.name, () => {
     await resumes.resume(room, 'hash-p1', 'hash-p1-2', nodeB);
 
     expect(await resumes.hold(room, peer('p1'), 'hash-p1', 'timeout', 5_000)).toBe(false);
+    expect(await redis.zcard(REDIS_KEYS.roomHeld(room))).toBe(0);
+  });
+
+  it('drops index entries of holds that ended otherwise (resumed, refused) once due, announcing nothing', async () => {
+    await seat('p1');
+    await seat('p2');
+    await resumes.hold(room, peer('p1'), 'hash-p1', 'timeout', 200);
+    await resumes.resume(room, 'hash-p1', 'hash-p1-2', nodeB);
+    await resumes.resume(room, 'hash-p2', 'hash-p2-2', nodeB);
+    expect(await resumes.hold(room, peer('p2'), 'hash-p2', 'timeout', 200)).toBe(false);
+    expect(await redis.zcard(REDIS_KEYS.heldPeers)).toBe(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await resumes.endExpiredHolds(100)).toEqual([]);
+    expect(await redis.zcard(REDIS_KEYS.heldPeers)).toBe(0);
+    expect((await rooms.members(room)).map((m) => m.peerId).sort()).toEqual(['p1', 'p2']);
+  });
+
+  it('ends a peer held again after a resume at the end of its new window, not its first', async () => {
+    await seat('p1');
+    await resumes.hold(room, peer('p1'), 'hash-p1', 'timeout', 200);
+    await resumes.resume(room, 'hash-p1', 'hash-p1-2', nodeA);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await resumes.hold(room, peer('p1'), 'hash-p1-2', 'timeout', 400);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // the first hold's entry is due; the room says the current hold is not
+    expect(await resumes.endExpiredHolds(100)).toEqual([]);
+    expect(await rooms.member(room, peer('p1'))).toEqual(member('p1'));
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await resumes.endExpiredHolds(100)).map((hold) => hold.peerId)).toEqual(['p1']);
     expect(await redis.zcard(REDIS_KEYS.heldPeers)).toBe(0);
   });
 
@@ -108,7 +141,7 @@ describe(RedisResumeDirectory.name, () => {
     await seat('p1');
     await rooms.leave(room, peer('p1'), nodeA, 'hash-p1');
 
-    expect(await resumes.findOwner('hash-p1')).toBeNull();
+    expect(await resumes.findOwner(room, 'hash-p1')).toBeNull();
     expect(await resumes.resume(room, 'hash-p1', 'x', nodeB)).toEqual({ ok: false });
   });
 
@@ -123,24 +156,52 @@ describe(RedisResumeDirectory.name, () => {
 
     expect([...first, ...second]).toEqual([{ room, peerId: 'p1', reason: 'timeout', remaining: [member('p2', nodeB)] }]);
     expect(await rooms.member(room, peer('p1'))).toBeNull();
-    expect(await resumes.findOwner('hash-p1')).toBeNull();
+    expect(await resumes.findOwner(room, 'hash-p1')).toBeNull();
+    expect(await redis.smembers(REDIS_KEYS.nodePeers(nodeA))).toEqual([]);
     expect(await redis.exists(REDIS_KEYS.resumeBuffer(room, 'p1'))).toBe(0);
   });
 
-  it('holds every member of a dead node with node-lost and deregisters it, once', async () => {
+  it('holds every member of a dead node with node-lost, room by room, and deregisters it, once', async () => {
+    const other = 'room-s' as RoomId;
     await redis.hset(REDIS_KEYS.nodes, nodeA, '{}');
+    await redis.set(REDIS_KEYS.nodeRegistered(nodeA), '1');
     await seat('p1');
     await seat('p3');
     await seat('p2', nodeB);
+    await rooms.join(other, member('p4'), 10, 'hash-p4');
 
-    expect(await resumes.holdNode(nodeA, 'node-lost', 0, true)).toBe(2);
+    expect(await resumes.holdNode(nodeA, 'node-lost', 0, true)).toBe(3);
     expect(await resumes.holdNode(nodeA, 'node-lost', 0, true)).toBe(0);
     expect(await redis.hexists(REDIS_KEYS.nodes, nodeA)).toBe(0);
-    const ended = await resumes.endExpiredHolds(100);
-    expect(ended.map((hold) => [hold.peerId, hold.reason]).sort()).toEqual([
-      ['p1', 'node-lost'],
-      ['p3', 'node-lost'],
+    // deregistered: if it was only paused, its next heartbeat learns it was reaped
+    expect(await redis.exists(REDIS_KEYS.nodeRegistered(nodeA))).toBe(0);
+    expect(await redis.smembers(REDIS_KEYS.nodePeers(nodeA))).toEqual([]);
+    // held seats stay listed until their window ends
+    expect((await rooms.listRooms()).map((entry) => [entry.room, entry.members.length])).toEqual([
+      [room, 3],
+      [other, 1],
     ]);
+    const ended = await resumes.endExpiredHolds(100);
+    expect(ended.map((hold) => [hold.room, hold.peerId, hold.reason]).sort()).toEqual([
+      [room, 'p1', 'node-lost'],
+      [room, 'p3', 'node-lost'],
+      [other, 'p4', 'node-lost'],
+    ]);
+    expect(await rooms.members(other)).toEqual([]);
+    expect(await redis.zcard(REDIS_KEYS.heldPeers)).toBe(0);
+  });
+
+  it('skips index entries of members that moved to another node, and drops them', async () => {
+    await redis.hset(REDIS_KEYS.nodes, nodeA, '{}');
+    await seat('p1');
+    await resumes.resume(room, 'hash-p1', 'hash-p1-2', nodeB);
+    // a stale entry, as a crash between a resume and its index update leaves
+    await redis.sadd(REDIS_KEYS.nodePeers(nodeA), `${room}\x1fp1`);
+
+    expect(await resumes.holdNode(nodeA, 'node-lost', 1_000, true)).toBe(0);
+    expect(await redis.zcard(REDIS_KEYS.roomHeld(room))).toBe(0);
+    expect(await redis.scard(REDIS_KEYS.nodePeers(nodeA))).toBe(0);
+    expect(await redis.hexists(REDIS_KEYS.nodes, nodeA)).toBe(0);
   });
 
   it('leaves a node that heartbeats again alone', async () => {

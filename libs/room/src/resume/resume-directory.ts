@@ -56,8 +56,11 @@ export type BufferForPeerOutcome =
  * Every operation is atomic across all nodes.
  */
 export abstract class ResumeDirectory {
-  /** Who a token belongs to, without taking it: lets the node reserve the slot before the move. */
-  abstract findOwner(tokenHash: string): Promise<ResumeTokenOwner | null>;
+  /**
+   * Who a token of `room` belongs to, without taking it: lets the node reserve the slot before
+   * the move. A token of another room is not found (and stays usable in its own).
+   */
+  abstract findOwner(room: RoomId, tokenHash: string): Promise<ResumeTokenOwner | null>;
   /** Takes the token once and moves the member to `node` under a new token. */
   abstract resume(room: RoomId, tokenHash: string, newTokenHash: string, node: NodeId): Promise<ResumePeerResult>;
   /** Starts the resume window of a peer whose socket was lost; false if gone or superseded by a resume. */
