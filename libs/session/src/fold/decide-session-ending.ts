@@ -35,7 +35,7 @@ const RULE_ORDER: Record<Rule, number> = {
   closed: 6,
 };
 
-/** The failures a side's own `state` reports give: a probe's view decides between these. */
+/** The failures a side's own `state` reports give: a probe's own view of a failure is one of these. */
 const REPORTED_FAILURES: ReadonlySet<Rule> = new Set(['ice-failed', 'dtls-failed', 'client-reported', 'connection-lost']);
 
 interface Candidate {
@@ -68,8 +68,9 @@ interface Candidate {
  * - A failure (deadlines included) followed by a `connected` report was recovered (an ICE
  *   restart that connected): it is skipped, and stays in the timeline. Departures and
  *   hang-ups are final.
- * - In a probe session the probe's own view decides: when a reported failure of the client
- *   ends it, the probe's own reported failure of that same episode, if any, gives
+ * - In a probe session the probe's own view decides: when anything else fails it (the
+ *   client's report, the client leaving before connected, a deadline), the probe's own
+ *   reported failure of that same episode (not recovered since), if any, gives
  *   `failure_reason` and `failure_detail` instead.
  * - `failure_detail`: the report's `reason`, or the first reason that side gave after it
  *   (for a probe whose own report says none, the client's).
@@ -86,12 +87,13 @@ export function decideSessionEnding(fold: SessionFold, createdAt: number, rules:
     if (candidate.marker) markers.push(candidate.marker);
     if (candidate.recoverable && recovered(candidate.t)) continue;
     let decisive = candidate;
-    if (kind === 'probe' && candidate.by === 'a' && REPORTED_FAILURES.has(candidate.rule)) {
+    if (kind === 'probe' && candidate.by !== 'b' && candidate.rule !== 'closed') {
+      // e.g. the probe records its own failure when its client gives up and leaves: that says why
       decisive = candidates.slice(i + 1).find((later) => later.by === 'b' && REPORTED_FAILURES.has(later.rule)) ?? candidate;
     }
     const state = decisive.rule === 'closed' ? 'closed' : 'failed';
-    // the probe may not say why; the client may have
-    const detail = detailOf(notes, decisive) ?? (decisive !== candidate ? detailOf(notes, candidate) : null);
+    // the probe may not say why; the client's own report may have
+    const detail = detailOf(notes, decisive) ?? (decisive !== candidate && candidate.note ? detailOf(notes, candidate) : null);
     return {
       ending: { t: candidate.t, state, reason: state === 'failed' ? (decisive.rule as SessionFailureReason) : null, detail: state === 'failed' ? detail : null, endReason: decisive.endReason },
       markers,

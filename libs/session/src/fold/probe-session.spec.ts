@@ -48,6 +48,23 @@ describe('probe sessions', () => {
     expect(probeDoc(s)).toMatchObject({ failure_reason: 'ice-failed', failure_detail: 'client view' });
   });
 
+  it("let the probe's own failure decide when the client left before connected", () => {
+    // the probe records its own view when its client gives up and goes
+    const s = probe().left(A, 9_000, 'bye').state(PROBE, 9_001, { connectionState: 'failed', iceConnectionState: 'failed', reason: 'client left before the probe connected' });
+    expect(probeDoc(s)).toMatchObject({ connection_state: 'failed', failure_reason: 'ice-failed', failure_detail: 'client left before the probe connected', ended_at: at(9_000), end_reason: 'failed' });
+  });
+
+  it("let the probe's own failure decide over a deadline that came first", () => {
+    // ICE_TIMEOUT_MS (20 s here) shorter than the probe's own time limit
+    const s = probe().state(PROBE, 31_000, { connectionState: 'failed', iceConnectionState: 'connected', reason: 'probe time limit of 30 s reached before connecting' });
+    expect(probeDoc(s)).toMatchObject({ failure_reason: 'dtls-failed', ended_at: at(22_000) });
+    expect(probeDoc(s).events.some((e) => e.type === 'ice-timeout' && e.by === 'server')).toBe(true);
+  });
+
+  it('keep a client departure as peer-left-before-connected when the probe reported no failure', () => {
+    expect(probeDoc(probe().left(A, 9_000, 'disconnected'))).toMatchObject({ failure_reason: 'peer-left-before-connected', failure_detail: 'A left (disconnected)' });
+  });
+
   it("go by the client's report while the probe has reported no failure", () => {
     const s = probe().state(A, 3_000, { signalingState: 'stable', reason: 'camera refused' });
     expect(probeDoc(s)).toMatchObject({ failure_reason: 'client-reported', failure_detail: 'camera refused' });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import type { NodeId, PeerId, SessionDocument, SessionEvent, SessionId } from '@sg/schema';
+import { PROBE_PEER_ID, type NodeId, type PeerId, type SessionDocument, type SessionEvent, type SessionId } from '@sg/schema';
 import { foldSessionEvents, PeerKey, PeerRecord, PositionedSessionEvent } from './fold-session-events';
 import { renderSessionDocument } from './render-session-document';
 import type { SessionFold } from './session-fold';
-import { A, B, NODE_1, NODE_2, ROOM, RULES, SESSION, T0 } from './session-script.fixtures';
+import { A, B, NODE_1, NODE_2, PROBE_SESSION, ROOM, RULES, SESSION, T0 } from './session-script.fixtures';
 
 /*
  * The fold's promise (PROTOCOL section 2; docs/architecture.md, "The fold"): the two sides'
@@ -73,6 +73,17 @@ const callEvents = fc
     return bodies.map(withNode);
   });
 
+/**
+ * A client's probe: the same events with the node's own peer as B, minus what it never does
+ * (offer, leave, resume); all of them written by the client's node.
+ */
+const probeEvents = callEvents.map((events) =>
+  events
+    .filter((event) => !(event.kind === 'signal' && event.signal === 'offer' && event.from === B) && !((event.kind === 'peer-left' || event.kind === 'peer-resumed') && event.peer === B))
+    .map((event) => JSON.parse(JSON.stringify(event).replaceAll(`"${B}"`, `"${PROBE_PEER_ID}"`)) as SessionEvent)
+    .map((event) => ({ ...event, node: NODE_1 })),
+);
+
 /** How the stream delivers them: its order, second copies of some entries, batches, redelivered batches. */
 interface Delivery {
   order: number[];
@@ -97,6 +108,18 @@ describe('the session fold, whatever order events arrive in', () => {
       callEvents.chain((events) => fc.tuple(fc.constant(events), delivery(events.length))),
       ([events, how]) => {
         expect(documentAfter(deliver(events, how))).toEqual(documentAfter([{ events: inOrder(events) }]));
+      },
+    );
+    fc.assert(property, { numRuns: RUNS, ...(SEED !== undefined && { seed: SEED }) });
+  });
+
+  it('renders the same probe session for every order of its events, with copies, batches and redeliveries', () => {
+    const property = fc.property(
+      probeEvents.chain((events) => fc.tuple(fc.constant(events), delivery(events.length))),
+      ([events, how]) => {
+        const reference = documentAfter([{ events: inOrder(events) }], PROBE_SESSION);
+        expect(reference.kind).toBe('probe');
+        expect(documentAfter(deliver(events, how, true), PROBE_SESSION)).toEqual(reference);
       },
     );
     fc.assert(property, { numRuns: RUNS, ...(SEED !== undefined && { seed: SEED }) });
@@ -166,12 +189,16 @@ function admissions(): SessionEvent[] {
  * order it wrote them; copies of some entries written again later (same writer and number, new
  * position); cut into batches, some read twice. A resume is read after the pair's first signal:
  * one read before its session exists reaches no session (the peer has no partner yet), by design.
+ * With `signalFirst` (a probe: its client's node writes the client's offer before anything
+ * else of the pair) so is everything: a report to the probe starts no session, as the probe
+ * is admitted by no one.
  */
-function deliver(events: readonly SessionEvent[], how: Delivery): Batch[] {
+function deliver(events: readonly SessionEvent[], how: Delivery, signalFirst = false): Batch[] {
   const ordered = how.order.map((i) => events[i]);
   const firstSignal = ordered.findIndex((event) => event.kind === 'signal');
-  const early = ordered.slice(0, firstSignal).filter((event) => event.kind === 'peer-resumed');
-  const stream = [...ordered.slice(0, firstSignal).filter((event) => event.kind !== 'peer-resumed'), ordered[firstSignal], ...early, ...ordered.slice(firstSignal + 1)];
+  const before = ordered.slice(0, firstSignal);
+  const early = before.filter((event) => event.kind === 'peer-resumed' || signalFirst);
+  const stream = [...before.filter((event) => !early.includes(event)), ordered[firstSignal], ...early, ...ordered.slice(firstSignal + 1)];
   const seqs = new Map<string, number>();
   const written: Array<{ event: SessionEvent; origin: { writer: string; seq: number } }> = [...admissions(), ...stream].map((event) => {
     const seq = (seqs.get(event.node) ?? 0) + 1;
@@ -197,7 +224,7 @@ function deliver(events: readonly SessionEvent[], how: Delivery): Batch[] {
 }
 
 /** Folds batch after batch, the folds and peer records stored as JSON in between, as the indexer does. */
-function documentAfter(batches: readonly Batch[]): SessionDocument {
+function documentAfter(batches: readonly Batch[], id: SessionId = SESSION): SessionDocument {
   let sessions = new Map<SessionId, SessionFold>();
   let peers = new Map<PeerKey, PeerRecord>();
   for (const batch of batches) {
@@ -207,7 +234,7 @@ function documentAfter(batches: readonly Batch[]): SessionDocument {
       peers = new Map(JSON.parse(JSON.stringify([...peers])) as Array<[PeerKey, PeerRecord]>);
     }
   }
-  const session = sessions.get(SESSION);
+  const session = sessions.get(id);
   if (!session) throw new Error('no session');
   return renderSessionDocument({ ...session, clock: Math.max(session.clock, CLOCK) }, RULES);
 }
