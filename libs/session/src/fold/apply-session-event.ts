@@ -10,7 +10,7 @@ import {
 } from '@sg/schema';
 import { candidateMarkers, classifyCandidate } from './classify-candidate';
 import { cloneSessionFold } from './clone-session-fold';
-import { compareNotes, compareSdps, compareText, compareTimed, compareTimelineEntries, insertInOrder, isEarlier, isLater } from './fold-order';
+import { compareNotes, compareSdps, compareText, compareTimed, compareTimelineEntries, END_OF_CANDIDATES, insertInOrder, isEarlier, isLater } from './fold-order';
 import type { PeerProfile, SessionFoldEvent } from './session-fold-event';
 import type { SdpRecord, SessionFold, Side, SideFold, StateNote, TimelineEntry } from './session-fold';
 import { TIMELINE_MAX_EVENTS } from './session-rules';
@@ -355,7 +355,7 @@ function addToTimeline(session: SessionFold, entry: TimelineEntry): void {
 }
 
 function describeCandidate(line: string): string {
-  if (line.trim() === '') return 'end-of-candidates';
+  if (line.trim() === '') return END_OF_CANDIDATES;
   const candidate = classifyCandidate(line);
   return [candidate.kind ?? 'unknown', candidate.transport, candidate.mdns ? 'mdns' : null].filter(Boolean).join(' ');
 }

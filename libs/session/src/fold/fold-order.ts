@@ -26,9 +26,13 @@ export function compareTimed<V extends string | number>(x: Timed<V>, y: Timed<V>
   return x.t - y.t || (x.v < y.v ? -1 : x.v > y.v ? 1 : 0);
 }
 
+/** The timeline detail of a `candidate` signal with an empty line. */
+export const END_OF_CANDIDATES = 'end-of-candidates';
+
 /**
  * Within one millisecond, entries follow the protocol's order: a side's offer or answer before
- * the candidates it trickles with it, reports after them, departures last.
+ * the candidates it trickles with it (its end-of-candidates after them), reports after those,
+ * departures last.
  */
 const TIMELINE_TYPE_ORDER: Readonly<Record<string, number>> = {
   offer: 0,
@@ -43,14 +47,15 @@ const TIMELINE_TYPE_ORDER: Readonly<Record<string, number>> = {
   kicked: 7,
 };
 
-function typeOrder(type: string): number {
-  return Object.hasOwn(TIMELINE_TYPE_ORDER, type) ? TIMELINE_TYPE_ORDER[type] : 8;
+function typeOrder(entry: TimelineEntry): number {
+  const order = Object.hasOwn(TIMELINE_TYPE_ORDER, entry.type) ? TIMELINE_TYPE_ORDER[entry.type] : 8;
+  return entry.type === 'candidate' && entry.detail === END_OF_CANDIDATES ? order + 0.5 : order;
 }
 
 export function compareTimelineEntries(x: TimelineEntry, y: TimelineEntry): number {
   return (
     x.t - y.t ||
-    typeOrder(x.type) - typeOrder(y.type) ||
+    typeOrder(x) - typeOrder(y) ||
     compareText(x.type, y.type) ||
     compareText(x.by, y.by) ||
     compareText(x.detail, y.detail) ||

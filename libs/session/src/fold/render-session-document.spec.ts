@@ -232,8 +232,8 @@ describe('session documents (PROTOCOL section 2)', () => {
   });
 
   it('orders a millisecond as the protocol does: the offer, its candidates, then reports, whichever was read first', () => {
-    const s = new Script().joined(A, 0).joined(B, 0).state(A, 1_000, { signalingState: 'have-local-offer' }).signal('candidate', A, B, 1_000, HOST).signal('offer', A, B, 1_000);
-    expect(documentOf(s.events).events.map((e) => e.type)).toEqual(['offer', 'candidate', 'state']);
+    const s = new Script().joined(A, 0).joined(B, 0).state(A, 1_000, { signalingState: 'have-local-offer' }).signal('candidate', A, B, 1_000, '').signal('candidate', A, B, 1_000, HOST).signal('offer', A, B, 1_000);
+    expect(documentOf(s.events).events.map((e) => `${e.type} ${e.detail ?? ''}`.trim())).toEqual(['offer', 'candidate host udp', 'candidate end-of-candidates', 'state signaling have-local-offer']);
   });
 
   it('keeps the newest events of a long timeline, in time order', () => {
