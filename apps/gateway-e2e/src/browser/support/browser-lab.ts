@@ -10,6 +10,8 @@ import { SessionPipeline } from '../../support/session-pipeline';
 /** The page's globals as page.evaluate callbacks see them: the in-page call client (support/page/call-client.js). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: { CallClient: any; client: any };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const navigator: any;
 
 const CHROMIUM = '/usr/bin/chromium';
 const TURN_SECRET = 'browser-scenarios-turn-secret-0123456789';
@@ -106,7 +108,12 @@ export class BrowserLab {
     readonly nodeIds: string[],
   ) {}
 
-  static async start(): Promise<BrowserLab> {
+  /**
+   * `deadlines`: the indexer's NEGOTIATION_TIMEOUT_MS and ICE_TIMEOUT_MS, short by default
+   * (LAB_TIMING); the probe scenarios keep the production defaults, under which the
+   * connectivity page gives up on a path (15 s) before the server's ICE deadline (30 s).
+   */
+  static async start(deadlines: { negotiationTimeoutMs: number; iceTimeoutMs: number } = LAB_TIMING): Promise<BrowserLab> {
     const turn = await startTurnServer(TURN_SECRET);
     const gatewayEnv = {
       TURN_URLS: `${turn.urls.udp},${turn.urls.tcp}`,
@@ -116,11 +123,11 @@ export class BrowserLab {
       NODE_HEARTBEAT_INTERVAL_MS: String(LAB_TIMING.nodeHeartbeatIntervalMs),
       RATE_LIMIT_CONN_PER_10S: '0',
     };
-    const [pipeline, browser, pageServer] = await Promise.all([
+    const starting = [
       SessionPipeline.start({
         gateways: 2,
         gatewayEnv,
-        indexerEnv: { NEGOTIATION_TIMEOUT_MS: String(LAB_TIMING.negotiationTimeoutMs), ICE_TIMEOUT_MS: String(LAB_TIMING.iceTimeoutMs) },
+        indexerEnv: { NEGOTIATION_TIMEOUT_MS: String(deadlines.negotiationTimeoutMs), ICE_TIMEOUT_MS: String(deadlines.iceTimeoutMs) },
       }),
       chromium.launch({
         executablePath: CHROMIUM,
@@ -141,7 +148,19 @@ export class BrowserLab {
         ],
       }),
       startPageServer(),
-    ]);
+    ] as const;
+    const started = await Promise.allSettled(starting);
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) {
+      // nothing of a half-started lab may outlive the test run
+      const [pipelineResult, browserResult, serverResult] = started;
+      if (pipelineResult.status === 'fulfilled') await pipelineResult.value.stop();
+      if (browserResult.status === 'fulfilled') await browserResult.value.close();
+      if (serverResult.status === 'fulfilled') serverResult.value.close();
+      await turn.stop();
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    const [pipeline, browser, pageServer] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [SessionPipeline, Browser, Server];
     return new BrowserLab(pipeline, turn, browser, pageServer, gatewayEnv, [...pipeline.cluster.nodes], [...pipeline.cluster.nodeIds]);
   }
 
@@ -216,6 +235,18 @@ export class BrowserLab {
     await this.pipeline.stop();
     await this.turn.stop();
   }
+}
+
+/**
+ * Chromium gathers host candidates on every interface only for a page with a media permission;
+ * without one it takes the default route's address, and the tests' network namespace has no
+ * route but loopback. The fake-device grant stands in for the camera prompt a calling app shows.
+ */
+export async function grantMediaPermission(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    for (const track of stream.getTracks()) track.stop();
+  });
 }
 
 /** Serves a blank page and the call client: the pages' origin, apart from the gateways'. */
