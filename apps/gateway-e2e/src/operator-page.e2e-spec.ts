@@ -142,7 +142,7 @@ describe('operator page', () => {
   });
 
   it('builds filters from every input that the search API accepts', async () => {
-    const filters = { q: 'timeout', state: 'failed', reason: 'no-answer', room, user: 'o"k\\x', ip: '::1', from: 1700000000, to: 1700003600.5 };
+    const filters = { q: 'timeout', state: 'failed', reason: 'no-answer', kind: 'call', room, user: 'o"k\\x', ip: '::1', from: 1700000000, to: 1700003600.5 };
     const view = { sort: { field: 'rtt_ms', direction: 'asc' }, limit: 50, offset: 100 };
     // the page's own module, run in the page: a string, so it is not rewritten for Node
     const body = (await page.evaluate(
@@ -151,7 +151,7 @@ describe('operator page', () => {
     expect(body).toEqual({
       q: 'timeout',
       filter:
-        `connection_state = "failed" AND failure_reason = "no-answer" AND room_id = "${room}"` +
+        `connection_state = "failed" AND failure_reason = "no-answer" AND kind = "call" AND room_id = "${room}"` +
         ' AND (client_a_user = "o\\"k\\\\x" OR client_b_user = "o\\"k\\\\x")' +
         ' AND (client_a_remote_addr "[::1]:" TO "[::1];" OR client_b_remote_addr "[::1]:" TO "[::1];")' +
         ' AND created_at >= 1700000000 AND created_at <= 1700003600.5',

@@ -8,7 +8,9 @@ const RELAYED = new Set(['offer', 'answer', 'candidate']);
 const DEADLINES = new Set(['no-answer', 'ice-timeout']);
 
 const CONNECTED_REPORT = /\b(connection connected|ice connected|ice completed)\b/;
-const FAILED_REPORT = /\bfailed\b|\breason: /;
+const FAILED_REPORT = /\bfailed\b/;
+const REASON_GIVEN = /\breason: /;
+const HANG_UP = /\bconnection closed\b/;
 
 /** Events farther apart than this get a marker, so a timeout's wait is visible. */
 const GAP_MARKER_S = 1;
@@ -44,7 +46,12 @@ export function ladderSteps(session) {
 
 function isFailure(event, connectedAt) {
   if (DEADLINES.has(event.type)) return true;
-  if (event.type === 'state') return FAILED_REPORT.test(event.detail ?? '');
+  if (event.type === 'state') {
+    const detail = event.detail ?? '';
+    if (FAILED_REPORT.test(detail)) return true;
+    // a reason before connected is the app giving up (client-reported); a hang-up, or a reason after connected, is not a failure
+    return REASON_GIVEN.test(detail) && !HANG_UP.test(detail) && (connectedAt === null || event.t < connectedAt);
+  }
   if (event.type === 'peer-left') return connectedAt === null || event.t < connectedAt;
   return false;
 }

@@ -49,6 +49,7 @@ function readFilters() {
     q: text('q'),
     state: text('state'),
     reason: text('reason'),
+    kind: text('kind'),
     room: text('room'),
     user: text('user'),
     ip: text('ip'),

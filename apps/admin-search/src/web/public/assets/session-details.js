@@ -14,7 +14,7 @@ function definitions(rows, className) {
 function peerCard(session, side) {
   const field = (name) => session[`client_${side}_${name}`];
   return h('section', { class: `peer-card peer-${side}`, dataset: { peer: side } }, [
-    h('h3', { text: side === 'a' ? 'Peer A (offerer)' : 'Peer B (answerer)' }),
+    h('h3', { text: side === 'a' ? 'Peer A (offerer)' : session.client_b_id === 'probe' ? 'Peer B (the gateway\'s probe)' : 'Peer B (answerer)' }),
     definitions([
       ['Peer id', formatValue(field('id')), 'id'],
       ['User', formatValue(field('user')), 'user'],
@@ -42,6 +42,7 @@ export function renderSessionDetails(session) {
       [
         ['Session', session.session_id],
         ['Room', session.room_id],
+        ['Kind', session.kind === 'probe' ? 'probe (connectivity test against the node\'s own peer)' : formatValue(session.kind)],
       ],
       'session-ids',
     ),
@@ -52,12 +53,13 @@ export function renderSessionDetails(session) {
       definitions([
         ['Created', formatTime(session.created_at)],
         ['Updated', formatTime(session.updated_at)],
-        ['Ended', session.ended_at === null ? 'not ended' : formatTime(session.ended_at)],
+        ['Ended', session.ended_at === null ? 'not ended' : `${formatTime(session.ended_at)}${session.end_reason ? ` (${session.end_reason})` : ''}`],
         ['Time to answer', formatMs(session.time_to_answer_ms)],
         ['Time to connected', formatMs(session.time_to_connected_ms)],
         ['Duration', formatMs(session.duration_ms)],
         ['ICE / signaling / gathering', [session.ice_connection_state, session.signaling_state, session.ice_gathering_state].map(formatValue).join(' / ')],
         ['ICE restarts', formatValue(session.ice_restarts)],
+        ['Renegotiations', formatValue(session.renegotiations)],
         ['Relay used', formatValue(session.relay_used)],
         ['Candidate pairs', formatValue(session.candidate_pairs)],
         ['RTT', formatNumber(session.rtt_ms, 'ms')],

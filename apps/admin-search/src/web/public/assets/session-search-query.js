@@ -30,7 +30,7 @@ export function quoteFilterValue(value) {
 
 /**
  * The body of `POST /api/sessions/search` for the page's filters and view.
- * `filters`: `{q, state, reason, room, user, ip, from, to}`, strings (empty = unset) and
+ * `filters`: `{q, state, reason, kind, room, user, ip, from, to}`, strings (empty = unset) and
  * `from`/`to` in Unix seconds or null. `view`: `{sort: {field, direction}, limit, offset}`.
  */
 export function buildSearchRequest(filters, view) {
@@ -38,6 +38,7 @@ export function buildSearchRequest(filters, view) {
   const equal = (field, value) => `${field} = ${quoteFilterValue(value)}`;
   if (filters.state) conditions.push(equal('connection_state', filters.state));
   if (filters.reason) conditions.push(equal('failure_reason', filters.reason));
+  if (filters.kind) conditions.push(equal('kind', filters.kind));
   const room = filters.room?.trim();
   if (room) conditions.push(equal('room_id', room));
   const user = filters.user?.trim();
