@@ -18,6 +18,7 @@ export class WeriftProbePeerFactory extends ProbePeerFactory {
 class WeriftProbePeer implements ProbePeer {
   private readonly pc: RTCPeerConnection;
   private readonly hasStunServer: boolean;
+  private readonly watchedDtls = new WeakSet<object>();
   private closed = false;
 
   constructor(options: ProbePeerOptions, private readonly listener: ProbePeerListener) {
@@ -38,6 +39,12 @@ class WeriftProbePeer implements ProbePeer {
 
   async answer(offerSdp: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offerSdp) });
+    // DTLS transports exist once the offer is applied; their changes alone do not always move connectionState
+    for (const transport of this.pc.dtlsTransports) {
+      if (this.watchedDtls.has(transport)) continue;
+      this.watchedDtls.add(transport);
+      transport.onStateChange.subscribe(() => this.reportState());
+    }
     const answer = await this.pc.createAnswer();
     this.clearStunFallback();
     // werift resolves setLocalDescription only once gathering is over (a TURN server that does not

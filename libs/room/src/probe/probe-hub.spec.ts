@@ -250,6 +250,21 @@ describe(ProbeHub.name, () => {
     hub.closeAll();
   });
 
+  it('records its DTLS state changes too, as part of its state', async () => {
+    const { hub, factory, sink } = setUp();
+    hub.offer(new FakeClient('peer-a' as PeerId), 'o');
+    await settle();
+
+    factory.peers[0].state({ iceConnectionState: 'connected', connectionState: 'connecting', dtlsState: 'connecting' });
+    factory.peers[0].state({ iceConnectionState: 'connected', connectionState: 'connecting', dtlsState: 'failed' });
+
+    expect(sink.events.filter((event) => event.kind === 'state')).toEqual([
+      expect.objectContaining({ dtlsState: 'connecting', connectionState: 'connecting' }),
+      expect.objectContaining({ dtlsState: 'failed', connectionState: 'connecting' }),
+    ]);
+    hub.closeAll();
+  });
+
   it('fails in its own view when not connected after maxSeconds, then closes', async () => {
     jest.useFakeTimers();
     const { hub, factory, sink, observer } = setUp({ maxSeconds: 30 });

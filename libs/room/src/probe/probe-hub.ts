@@ -173,7 +173,7 @@ export class ProbeHub {
   private onState(run: ProbeRun, state: ProbePeerState): void {
     if (run.closed) return;
     const last = run.lastState;
-    if (last && last.iceConnectionState === state.iceConnectionState && last.connectionState === state.connectionState) return;
+    if (last && last.iceConnectionState === state.iceConnectionState && last.connectionState === state.connectionState && last.dtlsState === state.dtlsState) return;
     run.lastState = state;
     this.record(run.client, {
       kind: 'state',
@@ -181,6 +181,7 @@ export class ProbeHub {
       to: run.client.peerId,
       iceConnectionState: state.iceConnectionState,
       connectionState: state.connectionState,
+      ...(state.dtlsState !== undefined ? { dtlsState: state.dtlsState } : {}),
     });
     if (state.connectionState === 'failed' || state.iceConnectionState === 'failed') run.failedOnce = true;
     if (state.connectionState === 'connected') {

@@ -1,4 +1,4 @@
-import type { IceServer } from '@sg/schema';
+import type { DtlsState, IceServer } from '@sg/schema';
 
 /** A trickled ICE candidate as the protocol carries it; `candidate: ''` ends the candidates. */
 export interface ProbeIceCandidate {
@@ -12,7 +12,7 @@ export interface ProbePeerState {
   readonly iceConnectionState: 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
   readonly connectionState: 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
   /** The DTLS transport's state, where the peer exposes it. */
-  readonly dtlsState?: 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+  readonly dtlsState?: DtlsState;
 }
 
 /** The pair ICE selected, from the probe's side, and its latest check round trip. */

@@ -36,7 +36,7 @@ describe(parseSessionEvent.name, () => {
     it.each([
       ['peer-joined', ['name']],
       ['signal', ['candidate', 'iceUfrag']],
-      ['state', ['to', 'connectionState', 'iceConnectionState', 'signalingState', 'iceGatheringState', 'reason']],
+      ['state', ['to', 'connectionState', 'iceConnectionState', 'signalingState', 'iceGatheringState', 'reason', 'dtlsState']],
       ['stats', ['to']],
     ] as const)('accepts a %s event without its optional fields', (kind, optional) => {
       const data = eventWith(kind, Object.fromEntries(optional.map((field) => [field, undefined])));
@@ -195,6 +195,7 @@ describe(parseSessionEvent.name, () => {
       ['state', 'signalingState', 'up', 'signalingState must be one of the following values: stable, have-local-offer, have-remote-offer, have-local-pranswer, have-remote-pranswer, closed'],
       ['state', 'iceGatheringState', 'up', 'iceGatheringState must be one of the following values: new, gathering, complete'],
       ['state', 'reason', 7, 'reason must be a string'],
+      ['state', 'dtlsState', 'up', 'dtlsState must be one of the following values: new, connecting, connected, closed, failed'],
       ['state', 'reason', long(LIMITS.stateReasonMaxLength + 1), 'reason must be shorter than or equal to 256 characters'],
       ...peerIdCases('stats', 'peer', true),
       ...peerIdCases('stats', 'to', false),

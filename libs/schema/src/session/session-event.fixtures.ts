@@ -55,6 +55,7 @@ export const VALID_SESSION_EVENTS: Record<SessionEventKind, Record<string, unkno
     signalingState: 'stable',
     iceGatheringState: 'complete',
     reason: 'ICE restart',
+    dtlsState: 'connected',
   },
   stats: {
     kind: 'stats',

@@ -366,6 +366,7 @@ function describeState(event: StateReportedEvent): string {
   if (event.iceConnectionState) parts.push(`ice ${event.iceConnectionState}`);
   if (event.signalingState) parts.push(`signaling ${event.signalingState}`);
   if (event.iceGatheringState) parts.push(`gathering ${event.iceGatheringState}`);
+  if (event.dtlsState) parts.push(`dtls ${event.dtlsState}`);
   if (event.reason) parts.push(`reason: ${event.reason}`);
   return parts.join(', ');
 }

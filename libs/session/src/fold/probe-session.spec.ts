@@ -24,6 +24,19 @@ describe('probe sessions', () => {
     expect(doc).toMatchObject({ connection_state: 'connected', rtt_ms: 3, candidate_types_b: ['host'], candidate_pairs: ['host/udp -> host/udp'] });
   });
 
+  it("show the probe's DTLS state in its timeline, and a DTLS failure after ICE connected as dtls-failed", () => {
+    const doc = probeDoc(
+      probe()
+        .state(PROBE, 2_500, { connectionState: 'connecting', iceConnectionState: 'connected', dtlsState: 'connecting' })
+        .state(PROBE, 2_700, { connectionState: 'failed', iceConnectionState: 'connected', dtlsState: 'failed' }),
+    );
+    expect(doc.events.filter((e) => e.type === 'state').map((e) => e.detail)).toEqual([
+      'connection connecting, ice connected, dtls connecting',
+      'connection failed, ice connected, dtls failed',
+    ]);
+    expect(doc).toMatchObject({ connection_state: 'failed', failure_reason: 'dtls-failed' });
+  });
+
   it("keep the probe side's user, address and user agent null, its node from its events", () => {
     expect(probeDoc(probe())).toMatchObject({ client_b_user: null, client_b_remote_addr: null, client_b_user_agent: null, client_b_node: NODE_1, client_a_user: 'user-peer-a', client_a_node: NODE_1 });
   });

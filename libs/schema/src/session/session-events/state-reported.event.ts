@@ -13,6 +13,10 @@ import {
 import { LIMITS } from '../../limits';
 import { PeerReportEventBase } from './peer-report-event-base';
 
+/** RTCDtlsTransport states (`RTCDtlsTransportState`). */
+export const DTLS_STATES = ['new', 'connecting', 'connected', 'closed', 'failed'] as const;
+export type DtlsState = (typeof DTLS_STATES)[number];
+
 /** A peer's `state` message: its RTCPeerConnection state with peer `to`. */
 export class StateReportedEvent extends PeerReportEventBase {
   readonly kind = 'state' as const;
@@ -37,4 +41,12 @@ export class StateReportedEvent extends PeerReportEventBase {
   @IsString()
   @MaxLength(LIMITS.stateReasonMaxLength)
   reason?: string;
+
+  /**
+   * The DTLS transport's state: only the gateway's own probe peer reports it (clients'
+   * `state` messages have no such field), for the timeline of a probe session.
+   */
+  @Optional()
+  @IsIn(DTLS_STATES)
+  dtlsState?: DtlsState;
 }
