@@ -4,6 +4,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { indexerMetricProviders, PlatformMetricsModule } from '@sg/metrics';
 import { PlatformHealthModule, PlatformLoggerModule, PlatformRedisModule, SessionStoreModule, sessionStoreReadiness } from '@sg/platform';
 import { SessionStore } from '@sg/session';
+import { callQualityProviders } from './call-quality/call-quality.providers';
 import { IndexerConfig } from './config/indexer-config';
 import { SessionEventsController } from './indexing/session-events.controller';
 import { sessionIndexingProviders } from './indexing/session-indexing.providers';
@@ -18,7 +19,7 @@ class SessionIndexingModule {
       module: SessionIndexingModule,
       imports: [store],
       controllers: [SessionEventsController],
-      providers: [{ provide: IndexerConfig, useValue: config }, ...indexerMetricProviders, ...sessionIndexingProviders, SessionIndexingService, SessionRetentionService],
+      providers: [{ provide: IndexerConfig, useValue: config }, ...indexerMetricProviders, ...callQualityProviders, ...sessionIndexingProviders, SessionIndexingService, SessionRetentionService],
     };
   }
 }

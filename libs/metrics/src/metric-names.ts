@@ -33,6 +33,13 @@ export const METRIC = {
   indexerRetriesTotal: 'indexer_retries_total',
   indexerOwnedShards: 'indexer_owned_shards',
   indexerSessionsDeletedTotal: 'indexer_sessions_deleted_total',
+  callSessionsTotal: 'call_sessions_total',
+  callSessionFailuresTotal: 'call_session_failures_total',
+  callTimeToConnectedSeconds: 'call_time_to_connected_seconds',
+  callSessionPathsTotal: 'call_session_paths_total',
+  callRttSeconds: 'call_rtt_seconds',
+  callPacketLossRatio: 'call_packet_loss_ratio',
+  callJitterSeconds: 'call_jitter_seconds',
   adminActionsTotal: 'admin_actions_total',
   adminNodeRoomsDrift: 'admin_node_rooms_drift',
   adminSearchDurationSeconds: 'admin_search_duration_seconds',
@@ -55,3 +62,15 @@ export const INDEX_LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30]
 
 /** A store write of one batch: a few ms in SQLite, up to seconds for Meilisearch tasks. */
 export const STORE_WRITE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** From offer to connected, as the session document counts it: ICE_TIMEOUT_MS (30 s by default) bounds a success. */
+export const TIME_TO_CONNECTED_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60];
+
+/** Round-trip times clients report: tens of ms nearby, 150 ms and up is where conversation suffers. */
+export const CALL_RTT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2];
+
+/** Packet loss as a ratio; le="0" counts loss-free reports, and past 5% audio and video visibly degrade. */
+export const CALL_PACKET_LOSS_BUCKETS = [0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
+
+/** Jitter clients report: a few ms on good paths, 30 ms and up strains jitter buffers. */
+export const CALL_JITTER_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5];

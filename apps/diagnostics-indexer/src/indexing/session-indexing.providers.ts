@@ -2,6 +2,8 @@ import { Provider } from '@nestjs/common';
 import { type RedisConnection, RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource, RedisStreamsTransport } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { IndexedSessionEvents, PeerRecordStore, SESSION_EVENTS_PATTERN, SessionDeadlines, SessionEventSource, SessionIndexer, SessionIndexerObserver, SessionStore } from '@sg/session';
+import { CallQualityMetrics } from '../call-quality/call-quality-metrics';
+import { CallQualityRecordingStore } from '../call-quality/call-quality-recording-store';
 import { IndexerConfig } from '../config/indexer-config';
 import { IndexerMetrics } from './indexer-metrics';
 
@@ -35,11 +37,11 @@ export const sessionIndexingProviders: Provider[] = [
   { provide: SessionDeadlines, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisSessionDeadlines(redis) },
   {
     provide: SessionIndexer,
-    inject: [SessionEventSource, SessionStore, PeerRecordStore, SessionDeadlines, IndexerConfig, IndexerMetrics],
-    useFactory: (source: SessionEventSource, store: SessionStore, peers: PeerRecordStore, deadlines: SessionDeadlines, config: IndexerConfig, metrics: IndexerMetrics) =>
+    inject: [SessionEventSource, SessionStore, PeerRecordStore, SessionDeadlines, IndexerConfig, IndexerMetrics, CallQualityMetrics],
+    useFactory: (source: SessionEventSource, store: SessionStore, peers: PeerRecordStore, deadlines: SessionDeadlines, config: IndexerConfig, metrics: IndexerMetrics, callQuality: CallQualityMetrics) =>
       new SessionIndexer(
         source,
-        store,
+        new CallQualityRecordingStore(store, config.rules, callQuality),
         peers,
         deadlines,
         { rules: config.rules, batchEntries: config.indexing.batchEntries, idleWaitMs: idleWaitMs(config), retryDelayMs: RETRY_DELAY_MS },

@@ -1,5 +1,6 @@
 import type { FactoryProvider, Provider } from '@nestjs/common';
 import { collectDefaultMetrics, register, Registry } from 'prom-client';
+import { callQualityMetricProviders } from '../call-quality-metric-providers';
 import { gatewayMetricProviders } from '../gateway-metric-providers';
 import { indexerMetricProviders } from '../indexer-metric-providers';
 
@@ -19,6 +20,7 @@ export async function providedMetrics(): Promise<ProvidedMetric[]> {
   const lists: Array<[ProvidedMetric['app'], Provider[]]> = [
     ['gateway', gatewayMetricProviders],
     ['diagnostics-indexer', indexerMetricProviders],
+    ['diagnostics-indexer', callQualityMetricProviders],
   ];
   const appOf = new Map<string, ProvidedMetric['app']>();
   for (const [app, providers] of lists) {
