@@ -6,7 +6,7 @@ import { Cluster } from 'ioredis';
 import { RedisPeerBus } from './bus/redis-peer-bus';
 import { RedisRoomDirectory } from './directory/redis-room-directory';
 import { RedisStreamSessionEventSink } from './events/redis-stream-session-event-sink';
-import { SESSION_EVENT_SHARDS } from './events/session-event-shards';
+import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './events/session-event-shards';
 import { RedisPeerRecordStore } from './indexing/redis-peer-record-store';
 import { RedisSessionDeadlines } from './indexing/redis-session-deadlines';
 import { RedisShardLeases } from './indexing/redis-shard-leases';
@@ -188,4 +188,33 @@ describe('the cluster adapters on a Redis Cluster', () => {
     await log.append({ t: 1, action: 'kick', target: 'r/p', node_id: nodeA, result: 'ok', remote_addr: '127.0.0.1' });
     expect((await log.newest(1)).map((record) => record.action)).toEqual(['kick']);
   });
+
+  // last: it stops a replica
+  it("counts a session events batch as written once a replica has it, and writes alone to a master left without replica", async () => {
+    const redis = connect();
+    const written: number[] = [];
+    const failures: unknown[] = [];
+    const sink = new RedisStreamSessionEventSink(
+      redis,
+      { flushIntervalMs: 5, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000, replicaAckTimeoutMs: 500 },
+      { written: (events) => written.push(events), failed: (error) => failures.push(error), dropped: () => undefined, pending: () => undefined },
+    );
+    const event = (room: string) => ({ kind: 'peer-left', t: 1, room: room as RoomId, node: nodeA, peer: 'p' as PeerId, reason: 'bye' }) as SessionEvent;
+    sink.record(event('cl-acked'));
+    await sink.flush();
+    expect([written, failures]).toEqual([[1], []]);
+
+    const stream = REDIS_KEYS.sessionEvents(sessionEventShardOf('cl-alone'));
+    const master = await cluster.masterOf(stream);
+    const replica = (await cluster.roles()).find((role) => role.masterPort === master);
+    await cluster.kill(replica?.port ?? 0);
+    // the master notices its replica gone (the link closes at once on loopback)
+    for (let i = 0; i < 50 && Number(await redis.eval("return tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)'))", 1, stream)) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    sink.record(event('cl-alone'));
+    await sink.close();
+    expect(sink.pendingEvents).toBe(0);
+    expect(await redis.xlen(stream)).toBeGreaterThan(0);
+  }, 20_000);
 });

@@ -7,6 +7,9 @@ import { SignalingMetrics } from '../metrics/signaling-metrics';
 
 const logger = new Logger('GatewayCluster');
 
+/** How long a session event write waits for a replica on a Redis Cluster: a replica on the same network answers within a millisecond. */
+const SESSION_EVENTS_REPLICA_ACK_MS = 1_000;
+
 /** The one factory that binds the domain's ports to their Redis adapters. */
 export const gatewayClusterProviders: Provider[] = [
   { provide: RoomDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisRoomDirectory(redis) },
@@ -32,6 +35,8 @@ export const gatewayClusterProviders: Provider[] = [
           maxBuffered: 200_000,
           // SESSION_EVENTS_MAXLEN bounds all shards' streams together
           streamMaxLen: Math.ceil(config.sessionEvents.streamMaxLen / SESSION_EVENT_SHARDS),
+          // a master failing over must not take acknowledged events with it (PROTOCOL section 4)
+          replicaAckTimeoutMs: config.redis.mode === 'cluster' ? SESSION_EVENTS_REPLICA_ACK_MS : 0,
         },
         {
           written: (events) => metrics.sessionEventsWritten.inc(events),

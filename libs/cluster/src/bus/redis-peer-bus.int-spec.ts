@@ -16,7 +16,7 @@ describe(RedisPeerBus.name, () => {
     return new RedisPeerBus(publisher, subscriber, { publishFailed: (node, error) => failures.push(error), malformed: (payload) => malformed.push(payload) });
   }
 
-  afterAll(() => Promise.all(connections.map((connection) => connection.quit())));
+  afterAll(() => Promise.all(connections.map((connection) => connection.quit().catch(() => undefined))));
 
   it('delivers a message only to the addressed node, intact and in order', async () => {
     const [sender, nodeA, nodeB] = await Promise.all([bus(), bus(), bus()]);
@@ -64,18 +64,47 @@ describe(RedisPeerBus.name, () => {
     expect(undelivered).toEqual([['bus-node-nobody', message]]);
   });
 
-  it('reports a failed publish to its hook', async () => {
-    const subscriber = await connectTestRedis(3);
+  /** A publisher whose connection is down until the test calls connect(): publishes fail at once meanwhile. */
+  async function disconnectedPublisher(): Promise<Redis> {
     const publisher = new Redis(`${process.env['TEST_REDIS_URL']}/3`, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
     await new Promise((resolve) => publisher.once('ready', resolve));
     const ended = new Promise((resolve) => publisher.once('end', resolve));
     publisher.disconnect();
     await ended;
+    connections.push(publisher);
+    return publisher;
+  }
+
+  it('reports publishes that kept failing for the whole retry window to its hook', async () => {
+    const subscriber = await connectTestRedis(3);
     connections.push(subscriber);
     const failed: string[] = [];
-    const broken = new RedisPeerBus(publisher, subscriber, { publishFailed: (node) => failed.push(node), malformed: () => undefined });
+    const broken = new RedisPeerBus(await disconnectedPublisher(), subscriber, { publishFailed: (node) => failed.push(node), malformed: () => undefined }, 300);
+    const started = Date.now();
     broken.publish('bus-node-d' as NodeId, { room: 'r' as RoomId, to: [], frame: '{}', type: 'offer', sentAt: 0 });
-    for (let i = 0; i < 50 && failed.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && failed.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(failed).toEqual(['bus-node-d']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('delivers, late and in order, what it published while its Redis was away (a failover), if back within the window', async () => {
+    const [receiver] = await Promise.all([bus()]);
+    const received: NodeMessage[] = [];
+    await receiver.subscribe('bus-node-e' as NodeId, (message) => received.push(message));
+    const subscriber = await connectTestRedis(3);
+    connections.push(subscriber);
+    const publisher = await disconnectedPublisher();
+    const failed: string[] = [];
+    const sender = new RedisPeerBus(publisher, subscriber, { publishFailed: (node) => failed.push(node), malformed: () => undefined }, 5_000);
+    const messages: NodeMessage[] = Array.from({ length: 6 }, (_, i) => ({ room: 'r' as RoomId, to: ['p' as PeerId], frame: `{"n":${i}}`, type: 'candidate', sentAt: i }));
+    sender.publish('bus-node-e' as NodeId, messages[0]);
+    sender.publish('bus-node-e' as NodeId, messages[1]);
+    await new Promise((r) => setTimeout(r, 50));
+    // these wait behind the failed ones
+    for (const message of messages.slice(2)) sender.publish('bus-node-e' as NodeId, message);
+    await publisher.connect();
+    for (let i = 0; i < 200 && received.length < messages.length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(received).toEqual(messages);
+    expect(failed).toEqual([]);
   });
 });

@@ -14,7 +14,17 @@ export interface SessionEventSinkOptions {
   readonly maxBuffered: number;
   /** Approximate cap on entries (batches) per stream, so an absent indexer cannot fill Redis. */
   readonly streamMaxLen: number;
+  /**
+   * On a Redis Cluster: how long a write waits for a replica of its shard's master to have it
+   * (`WAIT 1`) before it counts as written; 0 = the master's reply is enough (one Redis).
+   */
+  readonly replicaAckTimeoutMs?: number;
 }
+
+/** Lua: how many replicas the master of the key's slot has connected now. */
+const CONNECTED_REPLICAS_LUA = `
+return tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)')) or 0
+`;
 
 export interface SessionEventSinkObserver {
   written(events: number): void;
@@ -52,6 +62,13 @@ interface ShardQueue {
  * that were in flight when a connection drops, so an entry can reach the stream twice.
  * Each entry names its writer (`w`, random per sink) and its events' sequence numbers
  * (`s`), unchanged when retried, so the indexer skips events it has already applied.
+ *
+ * Replication is asynchronous: a master that fails right after its reply may not have passed
+ * the entry to the replica that takes over. With `replicaAckTimeoutMs` (a Redis Cluster), a
+ * batch counts as written only once a replica has it (`WAIT 1` on the master's connection);
+ * otherwise it stays and is written again, and the copy is skipped as above. A master with
+ * no replica at all (the one promoted by a failover, until the old one comes back as its
+ * replica) is written to alone: waiting would only hold every event of its shards.
  */
 export class RedisStreamSessionEventSink extends SessionEventSink {
   private readonly queues: ShardQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => ({ events: [], seqs: [], nextSeq: 1, inFlight: 0 }));
@@ -116,7 +133,7 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
       queue.inFlight = Math.min(queue.events.length, this.options.maxBatch);
       const batch = queue.events.slice(0, queue.inFlight);
       const seqs = queue.seqs.slice(0, queue.inFlight).join(',');
-      writes.push(this.redis.xadd(REDIS_KEYS.sessionEvents(shard), 'MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch), 'w', this.writer, 's', seqs));
+      writes.push(this.writeEntry(REDIS_KEYS.sessionEvents(shard), ['MAXLEN', '~', String(this.options.streamMaxLen), '*', 'b', JSON.stringify(batch), 'w', this.writer, 's', seqs]));
       shards.push(shard);
     }
     const settled = await Promise.allSettled(writes);
@@ -141,6 +158,25 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
     if (written > 0) this.observer.written(written);
     if (failure) this.observer.failed(failure);
     this.observer.pending(this.buffered);
+  }
+
+  /** One stream entry, acknowledged by a replica when `replicaAckTimeoutMs` says so; rejects when it must be written again. */
+  private async writeEntry(stream: string, args: string[]): Promise<void> {
+    const timeoutMs = this.options.replicaAckTimeoutMs ?? 0;
+    if (timeoutMs <= 0) {
+      await this.redis.xadd(stream, ...(args as [string]));
+      return;
+    }
+    // one pipeline: WAIT has no key, and must reach the master that took the entry
+    const pipeline = this.redis.pipeline();
+    pipeline.xadd(stream, ...(args as [string]));
+    pipeline.call('WAIT', '1', String(timeoutMs));
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+    if (results.length === 2 && Number(results[1][1]) >= 1) return;
+    const replicas = Number(await this.redis.eval(CONNECTED_REPLICAS_LUA, 1, stream));
+    if (replicas === 0) return;
+    throw new Error(`no replica of ${stream}'s master acknowledged the entry within ${timeoutMs} ms; it is written again`);
   }
 
   private dropOldest(preferred: ShardQueue): void {
