@@ -1,5 +1,4 @@
-import Redis from 'ioredis';
-import { SignalingClient, uniqueName } from '@sg/testing';
+import { connectRedisOf, SignalingClient, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './support/redis-keys';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -20,7 +19,7 @@ type Joined = SignalingClient & { peerId: string; welcome: Record<string, unknow
  * late, so wait for the hold in Redis.
  */
 async function heldInRedis(room: string, peerId: string): Promise<void> {
-  const redis = new Redis(process.env['TEST_REDIS_URL'] as string);
+  const redis = connectRedisOf();
   try {
     const deadline = Date.now() + 5_000;
     while ((await redis.zscore(E2E_REDIS_KEYS.roomHeld(room), peerId)) === null) {

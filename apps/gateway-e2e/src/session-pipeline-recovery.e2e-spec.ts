@@ -114,7 +114,7 @@ describe('session deadlines and indexer restarts through the built apps', () => 
 
   it("with token authentication, each side's user is its token's subject", async () => {
     const secret = 'pipeline-test-secret-0123456789abcdef';
-    const gateway = await startApp('gateway', { NODE_ID: uniqueName('auth-node'), REDIS_URL: pipeline.redis.url, ENABLE_AUTH: 'true', JWT_SECRET: secret });
+    const gateway = await startApp('gateway', { NODE_ID: uniqueName('auth-node'), ...pipeline.redis.env, ENABLE_AUTH: 'true', JWT_SECRET: secret });
     try {
       const token = (sub: string) => new SignJWT({ sub, rooms: ['*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
       const room = uniqueName('pipeline-auth');

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import type { SessionDocument } from '@sg/schema';
 import {
   createLoopbackAnswer,
@@ -226,7 +225,7 @@ describe('session documents through the built apps', () => {
 
   it("a side's gateway node is SIGKILLed before connecting: failed / node-lost", async () => {
     const doomedId = uniqueName('doomed-node');
-    const doomed = await startApp('gateway', { NODE_ID: doomedId, REDIS_URL: pipeline.redis.url, ...GATEWAY_ENV });
+    const doomed = await startApp('gateway', { NODE_ID: doomedId, ...pipeline.redis.env, ...GATEWAY_ENV });
     cleanups.push(() => doomed.stop('SIGKILL'));
     const room = uniqueName('pipeline-node-lost');
     const [a, b] = await pair(room, [pipeline.cluster.wsUrl(0, `room=${room}`), `ws://127.0.0.1:${doomed.port}/ws?room=${room}`]);
@@ -242,7 +241,7 @@ describe('session documents through the built apps', () => {
 
   it('two indexers share the shards, and concurrent calls give one document each with no update lost', async () => {
     const second = await pipeline.startIndexer();
-    const redis = new Redis(pipeline.redis.url);
+    const redis = pipeline.redisClient();
     cleanups.push(() => redis.quit());
     const holders = async () => Promise.all(Array.from({ length: 16 }, (_, shard) => redis.get(E2E_REDIS_KEYS.indexerShardLease(shard))));
     const deadline = Date.now() + 10_000;

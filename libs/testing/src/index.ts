@@ -1,6 +1,7 @@
 export * from './free-port';
 export * from './redis-server';
 export * from './redis-cluster';
+export * from './test-redis';
 export * from './werift-loopback-peer';
 export * from './app-process';
 export * from './signaling-client';

@@ -1,4 +1,4 @@
-import { AppProcess, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, startApp, testRedisEnv, uniqueName } from '@sg/testing';
 
 export interface GatewayCluster {
   readonly nodes: AppProcess[];
@@ -7,12 +7,14 @@ export interface GatewayCluster {
   stop(): Promise<void>;
 }
 
-/** Starts `count` gateway processes on one Redis, as `PORT=.. NODE_ID=.. REDIS_URL=.. node dist/apps/gateway/main.js`. */
+/**
+ * Starts `count` gateway processes on the run's Redis, as `PORT=.. NODE_ID=.. REDIS_URL=.. node dist/apps/gateway/main.js`
+ * (`REDIS_CLUSTER_NODES=..` when the suite runs on the Redis Cluster, `E2E_REDIS=cluster`); `env` may name another Redis.
+ */
 export async function startGatewayCluster(count: number, env: Record<string, string> = {}): Promise<GatewayCluster> {
-  const redisUrl = process.env['TEST_REDIS_URL'];
-  if (!redisUrl) throw new Error('TEST_REDIS_URL is not set: the Jest global setup starts redis-server');
+  const redis = env['REDIS_URL'] || env['REDIS_CLUSTER_NODES'] ? {} : testRedisEnv();
   const nodeIds = Array.from({ length: count }, (_, i) => uniqueName(`node${i + 1}`));
-  const nodes = await Promise.all(nodeIds.map((nodeId) => startApp('gateway', { NODE_ID: nodeId, REDIS_URL: redisUrl, ...env })));
+  const nodes = await Promise.all(nodeIds.map((nodeId) => startApp('gateway', { NODE_ID: nodeId, ...redis, ...env })));
   return {
     nodes,
     nodeIds,

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import type { Cluster, default as Redis } from 'ioredis';
 import type { SessionDocument } from '@sg/schema';
-import { AppProcess, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { AppProcess, connectRedisOf, startApp, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './redis-keys';
+import { SuiteRedis, suiteRedis } from './suite-redis';
 import { GatewayCluster, startGatewayCluster } from './gateway-cluster';
 
 export const ADMIN_API_KEY = 'test-admin-key-pipeline-0123456789';
@@ -18,14 +19,14 @@ export interface SessionPipelineOptions {
 
 /**
  * The diagnostics pipeline as operators run it: gateway nodes, an indexer and
- * admin-search on a private Redis (suites here kill processes, so they share no
- * Redis with other files), indexer and admin-search on one SQLite file in a temp dir.
+ * admin-search on their own Redis (`suiteRedis`), indexer and admin-search on one
+ * SQLite file in a temp dir.
  */
 export class SessionPipeline {
   readonly indexers: AppProcess[] = [];
 
   private constructor(
-    readonly redis: ThrowawayRedis,
+    readonly redis: SuiteRedis,
     readonly directory: string,
     readonly cluster: GatewayCluster,
     readonly adminSearch: AppProcess,
@@ -33,12 +34,12 @@ export class SessionPipeline {
   ) {}
 
   static async start(options: SessionPipelineOptions): Promise<SessionPipeline> {
-    const redis = await startRedisServer();
+    const redis = await suiteRedis();
     const directory = mkdtempSync(join(tmpdir(), 'session-pipeline-'));
     const sqlitePath = join(directory, 'sessions.db');
     const [cluster, adminSearch] = await Promise.all([
-      startGatewayCluster(options.gateways, { REDIS_URL: redis.url, ...options.gatewayEnv }),
-      startApp('admin-search', { REDIS_URL: redis.url, ADMIN_API_KEY, SQLITE_PATH: sqlitePath }),
+      startGatewayCluster(options.gateways, { ...redis.env, ...options.gatewayEnv }),
+      startApp('admin-search', { ...redis.env, ADMIN_API_KEY, SQLITE_PATH: sqlitePath }),
     ]);
     const pipeline = new SessionPipeline(redis, directory, cluster, adminSearch, options);
     await pipeline.startIndexer();
@@ -52,7 +53,7 @@ export class SessionPipeline {
   /** Starts one more indexer process on the same Redis and SQLite file. */
   async startIndexer(env: Record<string, string> = {}): Promise<AppProcess> {
     const indexer = await startApp('diagnostics-indexer', {
-      REDIS_URL: this.redis.url,
+      ...this.redis.env,
       SQLITE_PATH: this.sqlitePath,
       NODE_ID: uniqueName('indexer'),
       // a SIGKILLed indexer's shards move on after a second, not the default five
@@ -114,7 +115,7 @@ export class SessionPipeline {
    * addressee's admission is known.
    */
   async waitForAdmissionsIndexed(room: string, peers: readonly string[], timeoutMs = 5_000): Promise<void> {
-    const redis = new Redis(this.redis.url);
+    const redis = this.redisClient();
     try {
       const deadline = Date.now() + timeoutMs;
       // one room's peer records share its shard's slot
@@ -125,6 +126,11 @@ export class SessionPipeline {
     } finally {
       await redis.quit();
     }
+  }
+
+  /** A client of the pipeline's Redis, for a test that looks into it; the caller disconnects it. */
+  redisClient(): Redis | Cluster {
+    return connectRedisOf(this.redis.env);
   }
 
   async metrics(app: AppProcess): Promise<string> {

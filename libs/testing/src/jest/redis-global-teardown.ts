@@ -1,4 +1,4 @@
-/** Stops the redis-server that redis-global-setup started. */
+/** Stops the redis-server (and the Redis Cluster) that redis-global-setup started. */
 export default async function redisGlobalTeardown(): Promise<void> {
-  await globalThis.__throwawayRedis?.stop();
+  await Promise.all([globalThis.__throwawayRedis?.stop(), globalThis.__throwawayRedisCluster?.stop()]);
 }
