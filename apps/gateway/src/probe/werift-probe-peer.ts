@@ -80,10 +80,14 @@ class WeriftProbePeer implements ProbePeer {
   }
 
   private reportState(): void {
-    if (this.closed) return;
+    // with no ICE transport yet werift derives `completed` from an empty set: not a state to report
+    if (this.closed || this.pc.iceTransports.length === 0) return;
     const dtlsState = this.pc.dtlsTransports[0]?.state;
+    // werift caches the peer-level ICE state and may hold one derived before its transport existed;
+    // with bundling (what browsers offer) the one transport's own state is the truth
+    const transports = this.pc.iceTransports;
     this.listener.state({
-      iceConnectionState: this.pc.iceConnectionState,
+      iceConnectionState: transports.length === 1 ? transports[0].state : this.pc.iceConnectionState,
       connectionState: this.pc.connectionState,
       ...(dtlsState !== undefined ? { dtlsState } : {}),
     });
