@@ -150,6 +150,42 @@ export function describeSessionSearch(name: string, makeStore: () => Promise<Ses
       expect((await store.search(searchQuery({ filter: Array.from({ length: 1500 }, () => 'room_id != x') }))).estimatedTotalHits).toBe(6);
     });
 
+    it('runs many-term OR, IN and != chains on arrays and scalars with the hits of their terms', async () => {
+      const others = (count: number) => Array.from({ length: count }, (_, i) => `v${i}`);
+      // the shapes of the search benchmark: a 300-term OR on an array, a 250-term != chain, an IN of 1,000 rooms
+      expect(await idsOf({ filter: [...others(298), 'HOST', 'relay'].map((value) => `candidate_types_b = ${value}`).join(' OR ') })).toEqual(['connected', 'failed1', 'closed2', 'closed1']);
+      expect(await idsOf({ filter: [...others(249), 'relay'].map((value) => `candidate_types_b != ${value}`).join(' AND ') })).toEqual(['offered', 'noAnswer', 'closed2']);
+      expect(await idsOf({ filter: `candidate_types_b NOT IN [${[...others(249), 'host'].join(', ')}] AND NOT candidate_types_b IN [relay]` })).toEqual(['offered', 'noAnswer']);
+      expect(await idsOf({ filter: `room_id IN [${[...others(998), 'SALES', 'other'].join(', ')}]` })).toEqual(['offered', 'connected', 'closed2']);
+      // on scalars: strings, numbers and a chain that mixes = with IN
+      expect(await idsOf({ filter: [...others(248), 'closed', 'NEW'].map((value) => `connection_state != ${value}`).join(' AND ') })).toEqual(['connected', 'noAnswer', 'failed1']);
+      expect(await idsOf({ filter: [...others(300).map((value) => `client_a_user = ${value}`), 'client_a_user IN [carol, dave]', 'client_a_user = "Alice@Example.com"'].join(' OR ') })).toEqual(['failed1', 'closed2', 'closed1']);
+      expect(await idsOf({ filter: Array.from({ length: 300 }, (_, i) => `ice_restarts != ${i + 1}`).join(' AND ') })).toEqual(['offered', 'connected', 'noAnswer', 'failed1', 'closed2', 'closed1']);
+      expect(await idsOf({ filter: Array.from({ length: 300 }, (_, i) => `ice_restarts = ${i + 1}`).join(' OR ') })).toEqual([]);
+    });
+
+    it('counts facets in a time range alike whether it holds whole hours or not', async () => {
+      const hour = T / 1000; // T is 12:00 UTC, the start of an hour
+      const facetsOf = async (filter: string) => {
+        const result = await store.search(searchQuery({ filter, facets: ['connection_state', 'failure_reason', 'kind'], limit: 1 }));
+        return { total: result.estimatedTotalHits, facets: result.facetDistribution };
+      };
+      expect(await facetsOf(`created_at >= ${hour - 3600} AND created_at < ${hour + 3600}`)).toEqual({
+        total: 6,
+        facets: { connection_state: { closed: 2, connected: 1, failed: 2, new: 1 }, failure_reason: { 'ice-failed': 1, 'no-answer': 1 }, kind: { call: 6 } },
+      });
+      // closed1 was created at 12:00 exactly
+      expect(await facetsOf(`created_at > ${hour}`)).toEqual({
+        total: 5,
+        facets: { connection_state: { closed: 1, connected: 1, failed: 2, new: 1 }, failure_reason: { 'ice-failed': 1, 'no-answer': 1 }, kind: { call: 5 } },
+      });
+      expect(await facetsOf(`created_at ${hour} TO ${hour + 120}`)).toEqual({
+        total: 3,
+        facets: { connection_state: { closed: 2, failed: 1 }, failure_reason: { 'ice-failed': 1 }, kind: { call: 3 } },
+      });
+      expect((await facetsOf(`created_at < ${hour - 3600}`)).total).toBe(0);
+    });
+
     // written last: it adds a session the tests above do not count
     it('gives the same hits for range bounds whatever their normalisation (canonical bounds, compared as sent)', async () => {
       await store.write([storedSession({ room: '3-digits', a: 'digits', b: 'x7', at: T + 6 * MINUTE, outcome: 'new', userA: '1digit' })]);

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { SESSION_FILTERABLE_FIELDS } from '@sg/schema';
 import { canonicalRangeBound, parseSessionFilter, type FilterFieldCatalogue, type FilterNode, type SessionFilterInput } from '@sg/session';
 import { compileSqliteFilter, registerSqliteFilterFunctions } from './compile-sqlite-filter';
+import { fillSqliteCandidateTypeSets, SQLITE_CANDIDATE_TYPE_SET_TABLES } from './sqlite-candidate-type-sets';
 
 /**
  * Twelve hand-written sessions. The expected ids in every test below were worked out by hand from
@@ -34,9 +35,10 @@ function createDatabase(): Database.Database {
     created_at REAL, updated_at REAL, ended_at REAL, client_a_id TEXT, client_b_id TEXT,
     client_a_user TEXT, client_b_user TEXT, client_a_remote_addr TEXT, client_b_remote_addr TEXT,
     client_a_node TEXT, client_b_node TEXT, relay_used INTEGER, ice_restarts INTEGER,
-    candidate_types_a TEXT, candidate_types_b TEXT,
+    candidate_types_a TEXT, candidate_types_b TEXT, candidate_types_a_set INTEGER, candidate_types_b_set INTEGER,
     kind TEXT NOT NULL DEFAULT 'call', renegotiations INTEGER NOT NULL DEFAULT 0, end_reason TEXT
   )`);
+  for (const statement of SQLITE_CANDIDATE_TYPE_SET_TABLES) db.exec(statement);
   const insert = db.prepare(`INSERT INTO sessions (
     session_id, room_id, connection_state, failure_reason, created_at, updated_at, ended_at, client_a_id, client_b_id,
     client_a_user, client_b_user, client_a_remote_addr, client_b_remote_addr, client_a_node, client_b_node, relay_used,
@@ -69,6 +71,8 @@ function createDatabase(): Database.Database {
   db.exec(`UPDATE sessions SET kind = 'probe' WHERE session_id IN ('s05', 's09')`);
   db.exec(`UPDATE sessions SET renegotiations = 2 WHERE session_id IN ('s01', 's03')`);
   db.exec(`UPDATE sessions SET end_reason = CASE connection_state WHEN 'failed' THEN 'failed' WHEN 'closed' THEN 'bye' END`);
+  // array conditions compare the sessions' candidate type sets, which the store keeps as it writes
+  fillSqliteCandidateTypeSets(db);
   return db;
 }
 
@@ -289,6 +293,73 @@ describe(compileSqliteFilter.name, () => {
 
     it('reads the array form as AND of ORs', () => {
       expect(ids([['room_id = retro', 'room_id = standup'], 'created_at > 300'])).toEqual([4, 10, 11]);
+    });
+  });
+
+  describe('many-term chains: one set test per field', () => {
+    const chain = (count: number, term: (i: number) => string, joiner: string) => Array.from({ length: count }, (_, i) => term(i)).join(joiner);
+
+    it('runs a 300-term OR on an array as one lookup of candidate type sets, not a JSON scan per term', () => {
+      const { sql, params } = compileSqliteFilter(parse(chain(300, (i) => `candidate_types_a = ${i === 150 ? 'RELAY' : `t${i}`}`, ' OR ')));
+      expect(sql).toBe(`("candidate_types_a_set" IN (SELECT set_id FROM session_candidate_type_set_members WHERE type_key IN (${params.map(() => '?').join(', ')})))`);
+      expect(params).toHaveLength(300);
+      expect(sql).not.toContain('json_each');
+      expect(ids(chain(300, (i) => `candidate_types_a = ${i === 150 ? 'RELAY' : `t${i}`}`, ' OR '))).toEqual([4, 7, 12]);
+    });
+
+    it('runs a 250-term != chain as the complement of one set test', () => {
+      const filter = chain(250, (i) => `candidate_types_a != ${i === 7 ? 'relay' : `t${i}`}`, ' AND ');
+      const { sql } = compileSqliteFilter(parse(filter));
+      expect(sql.match(/ IN \(/g)).toHaveLength(2);
+      expect(sql.startsWith('((NOT coalesce("candidate_types_a_set" IN (SELECT')).toBe(true);
+      expect(ids(filter)).toEqual(ids('candidate_types_a != relay'));
+    });
+
+    it('merges = and IN on a scalar into one IN, and != and NOT IN into one NOT IN, values normalised once', () => {
+      expect(compileSqliteFilter(parse('room_id = Retro OR room_id IN [retro, standup] OR created_at > 5 OR room_id = x'))).toEqual({
+        sql: '(sg_facet_key("room_id") IN (?, ?, ?) OR "created_at" > ?)',
+        params: ['retro', 'standup', 'x', 5],
+      });
+      expect(compileSqliteFilter(parse('room_id != a AND NOT room_id = b AND room_id NOT IN [c] AND room_id = d'))).toEqual({
+        sql: '((NOT coalesce(sg_facet_key("room_id") IN (?, ?, ?), 0)) AND sg_facet_key("room_id") = ?)',
+        params: ['a', 'b', 'c', 'd'],
+      });
+      expect(ids('room_id != retro AND room_id != standup AND room_id != café')).toEqual([7, 8, 9, 12]);
+      expect(ids('ice_restarts = 1 OR ice_restarts = 2 OR ice_restarts = abc')).toEqual([2, 3, 9]);
+      expect(ids('relay_used != true AND relay_used != false')).toEqual([3, 4, 6, 11, 12]);
+    });
+
+    it('leaves tests of different fields, ranges and mixed signs apart', () => {
+      expect(compileSqliteFilter(parse('room_id = a OR client_a_user = a OR room_id != b OR room_id > c'))).toEqual({
+        sql: '(sg_facet_key("room_id") = ? OR sg_facet_key("client_a_user") = ? OR (NOT coalesce(sg_facet_key("room_id") = ?, 0)) OR sg_facet_key("room_id") > ?)',
+        params: ['a', 'a', 'b', 'c'],
+      });
+    });
+
+    it('selects the union (OR) or intersection (AND) of its terms run one by one, over 300 random chains', () => {
+      let state = 7;
+      const random = () => {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return state / 2_147_483_648;
+      };
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const fields = ['room_id', 'client_a_user', 'candidate_types_a', 'candidate_types_b', 'ice_restarts', 'relay_used', 'end_reason', 'created_at'];
+      const values = ['standup', 'RETRO', 'relay', 'host', 'srflx', 'alice', '', ' ', '0', '1', '100', 'true', 'false', 'bye', 'failed', 'abc', 'café'];
+      const term = (field: string): FilterNode => {
+        const r = random();
+        if (r < 0.35) return { type: 'comparison', field, operator: pick(['=', '!='] as const), value: pick(values) };
+        if (r < 0.6) return { type: 'in', field, values: [pick(values), pick(values), pick(values)] };
+        if (r < 0.8) return { type: 'not', operand: { type: 'in', field, values: [pick(values), pick(values)] } };
+        return { type: 'not', operand: { type: 'comparison', field, operator: '=', value: pick(values) } };
+      };
+      for (let i = 0; i < 300; i++) {
+        // mostly one field, as the chains that merge are; sometimes a second one
+        const main = pick(fields);
+        const operands = Array.from({ length: 2 + Math.floor(random() * 30) }, () => term(random() < 0.8 ? main : pick(fields)));
+        const each = operands.map((operand) => rowsOf(operand));
+        expect(rowsOf({ type: 'or', operands })).toEqual(ALL.filter((id) => each.some((rows) => rows.includes(id))));
+        expect(rowsOf({ type: 'and', operands })).toEqual(ALL.filter((id) => each.every((rows) => rows.includes(id))));
+      }
     });
   });
 

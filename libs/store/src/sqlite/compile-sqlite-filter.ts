@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SESSION_FILTERABLE_FIELDS, type SessionFieldKind } from '@sg/schema';
 import { facetKeyOf, normalizeFacetValue, parseFilterNumber, type FilterFieldCatalogue, type FilterNode } from '@sg/session';
+import { CANDIDATE_TYPE_SET_COLUMNS, sqliteCandidateTypesCondition } from './sqlite-candidate-type-sets';
 
 /*
  * Meilisearch filter semantics, as the SQLite store reproduces them (PROTOCOL section 3: "the same
@@ -27,8 +28,11 @@ import { facetKeyOf, normalizeFacetValue, parseFilterNumber, type FilterFieldCat
  * |                       |                                                                    | as is, so both stores agree on every bound)  |
  * | `!=`                  | all documents minus `=`: null and missing fields match (F NotEqual) | NOT coalesce(`=`, 0): see negate()          |
  * | NOT x                 | all documents minus x (F Not)                                      | NOT coalesce(x, 0): see negate()             |
- * | array `=` / IN / range| true when any element matches: elements are indexed one by one     | EXISTS over json_each(col) text elements     |
- * | array `!=`            | complement: true when no element equals v, and for `[]` and null   | NOT EXISTS (...)                             |
+ * | array `=` / IN / range| true when any element matches: elements are indexed one by one     | the session's candidate type set is among    |
+ * |                       |                                                                    | the sets with an element whose key matches   |
+ * |                       |                                                                    | (sqlite-candidate-type-sets.ts); other array |
+ * |                       |                                                                    | fields: EXISTS over json_each(col)           |
+ * | array `!=`            | complement: true when no element equals v, and for `[]` and null   | NOT (...)                                    |
  * | boolean               | indexed as the string facet "true"/"false", never as a number (X): | CASE col WHEN 1 THEN 'true' WHEN 0 THEN      |
  * |                       | `= true`, `= TRUE`, `= "true"` match true; `= 1` matches nothing    | 'false' END compared as a string             |
  * | EXISTS                | the field is present, even null, `""` or `[]` (X pushes Exists     | `1`: every session document has every field  |
@@ -53,10 +57,24 @@ export const SQLITE_FACET_KEY_FUNCTION = 'sg_facet_key';
  * connection that writes the table registers it too.
  */
 export function registerSqliteFilterFunctions(db: Database.Database): void {
-  db.function(SQLITE_FACET_KEY_FUNCTION, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? facetKeyOf(value) : null,
-  );
+  // A scan calls it once per row, and most fields hold few distinct values (nodes, states,
+  // reasons): remembering recent answers saves the Unicode normalisation, half the cost of a
+  // call. Bounded, and simply emptied when full, so a field of a million distinct values costs
+  // little more than without it.
+  const keys = new Map<string, string | null>();
+  db.function(SQLITE_FACET_KEY_FUNCTION, { deterministic: true }, (value: unknown) => {
+    if (typeof value !== 'string') return null;
+    let key = keys.get(value);
+    if (key === undefined) {
+      key = facetKeyOf(value);
+      if (keys.size >= FACET_KEY_CACHE_SIZE) keys.clear();
+      keys.set(value, key);
+    }
+    return key;
+  });
 }
+
+const FACET_KEY_CACHE_SIZE = 4_096;
 
 export interface CompiledSqliteFilter {
   /** A boolean SQL expression over the `sessions` columns, for a WHERE clause: `1` for no filter. */
@@ -94,7 +112,7 @@ class SqliteFilterCompiler {
     switch (node.type) {
       case 'and':
       case 'or':
-        return balanced(node.operands.map((operand) => this.compile(operand)), node.type === 'and' ? ' AND ' : ' OR ');
+        return balanced(mergeSetTerms(node.type, node.operands).map((operand) => this.compile(operand)), node.type === 'and' ? ' AND ' : ' OR ');
       case 'not':
         return negate(this.compile(node.operand));
       case 'comparison':
@@ -144,14 +162,15 @@ class SqliteFilterCompiler {
 
   private in(field: string, values: readonly string[]): string {
     if (this.kind(field) === 'number') {
-      const numbers = values.map(parseFilterNumber).filter((number): number is number => number !== null);
+      const numbers = [...new Set(values.map(parseFilterNumber).filter((number): number is number => number !== null))];
       if (numbers.length === 0) return '0';
       this.params.push(...numbers);
       return `${column(field)} IN (${numbers.map(() => '?').join(', ')})`;
     }
     if (values.length === 0) return '0';
-    this.params.push(...values.map(normalizeFacetValue));
-    return this.anyFacet(field, `IN (${values.map(() => '?').join(', ')})`);
+    const keys = [...new Set(values.map(normalizeFacetValue))];
+    this.params.push(...keys);
+    return this.anyFacet(field, `IN (${keys.map(() => '?').join(', ')})`);
   }
 
   private isEmpty(field: string): string {
@@ -170,6 +189,7 @@ class SqliteFilterCompiler {
   private anyFacet(field: string, predicate: string): string {
     const kind = this.kind(field);
     if (kind === 'string-array') {
+      if (Object.hasOwn(CANDIDATE_TYPE_SET_COLUMNS, field)) return sqliteCandidateTypesCondition(field as keyof typeof CANDIDATE_TYPE_SET_COLUMNS, predicate);
       return `EXISTS (SELECT 1 FROM json_each(${column(field)}) WHERE type = 'text' AND ${SQLITE_FACET_KEY_FUNCTION}(value) ${predicate})`;
     }
     const key =
@@ -183,6 +203,50 @@ class SqliteFilterCompiler {
     if (!Object.hasOwn(this.fields, field)) throw new Error(`filter field "${field}" is not in the filterable field catalogue`);
     return this.fields[field];
   }
+}
+
+/** A positive (`=`, IN) or negative (`!=`, NOT IN, NOT `=`) test of one field against a set of values. */
+function setTerm(node: FilterNode): { field: string; values: readonly string[]; negative: boolean } | null {
+  if (node.type === 'comparison' && (node.operator === '=' || node.operator === '!=')) return { field: node.field, values: [node.value], negative: node.operator === '!=' };
+  if (node.type === 'in') return { field: node.field, values: node.values, negative: false };
+  if (node.type === 'not') {
+    const inner = setTerm(node.operand);
+    return inner && !inner.negative ? { ...inner, negative: true } : null;
+  }
+  return null;
+}
+
+/**
+ * The operands of an AND or OR with the set tests on one field merged into one: `f = x OR f = y
+ * OR f IN [z]` is `f IN [x, y, z]`, and `f != x AND f != y AND NOT f IN [z]` is
+ * `NOT f IN [x, y, z]` (De Morgan; `!=` is NOT `=` here too, nulls included). One IN is one
+ * lookup in an index or in SQLite's ephemeral set of the values, where 300 separate terms are
+ * 300 evaluations per row. Nested groups of the same operator are flattened first.
+ */
+function mergeSetTerms(type: 'and' | 'or', operands: readonly FilterNode[]): FilterNode[] {
+  const flat = operands.flatMap((operand) => (operand.type === type ? mergeSetTerms(type, operand.operands) : [operand]));
+  const negative = type === 'and';
+  const groups = new Map<string, string[][]>();
+  for (const operand of flat) {
+    const term = setTerm(operand);
+    if (!term || term.negative !== negative) continue;
+    const group = groups.get(term.field);
+    if (group) group.push([...term.values]);
+    else groups.set(term.field, [[...term.values]]);
+  }
+  const merged: FilterNode[] = [];
+  const done = new Set<string>();
+  for (const operand of flat) {
+    const term = setTerm(operand);
+    const values = term && term.negative === negative ? groups.get(term.field) : undefined;
+    if (!term || !values || values.length < 2) merged.push(operand);
+    else if (!done.has(term.field)) {
+      done.add(term.field);
+      const union: FilterNode = { type: 'in', field: term.field, values: values.flat() };
+      merged.push(negative ? { type: 'not', operand: union } : union);
+    }
+  }
+  return merged;
 }
 
 /** Operands joined flat per group: SQLite parses `a AND b AND c` as a left-deep tree. */

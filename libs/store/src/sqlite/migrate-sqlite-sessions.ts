@@ -1,10 +1,18 @@
 import type Database from 'better-sqlite3';
+import { fillSqliteCandidateTypeSets } from './sqlite-candidate-type-sets';
+import { fillSqliteFacetHours, SQLITE_FACET_HOURS_INSERT_TRIGGER } from './sqlite-facet-hours';
 
 /** Columns added to `sessions` since the first version, with how an older row gets them (PROTOCOL section 2). */
 const ADDED_COLUMNS: ReadonlyArray<[name: string, definition: string]> = [
   ['kind', "TEXT NOT NULL DEFAULT 'call'"],
   ['renegotiations', 'INTEGER NOT NULL DEFAULT 0'],
   ['end_reason', 'TEXT'],
+];
+
+/** Set ids of the candidate type arrays (sqlite-candidate-type-sets.ts), added later still. */
+const CANDIDATE_TYPE_SET_COLUMNS: ReadonlyArray<[name: string, definition: string]> = [
+  ['candidate_types_a_set', 'INTEGER'],
+  ['candidate_types_b_set', 'INTEGER'],
 ];
 
 /*
@@ -39,13 +47,21 @@ const BACKFILL = [
 /**
  * Brings a sessions file an older version wrote up to date: the columns added since are added
  * and filled from what each row holds, so filters on them find older sessions too, not only
- * those written after the upgrade. Does nothing on a current file. Call it inside the
- * transaction that creates the schema, after the tables and before the indexes.
+ * those written after the upgrade; the candidate type sets are built and every session given
+ * its set ids; and the hourly facet counts are counted from the sessions when the triggers
+ * that keep them are not there yet. Does nothing on a current file. Call it inside the
+ * transaction that creates the schema, after the tables and before the indexes and triggers.
+ * Needs `registerSqliteFilterFunctions` on the connection.
  */
 export function migrateSqliteSessions(db: Database.Database): void {
   const present = new Set((db.prepare('PRAGMA table_info(sessions)').all() as Array<{ name: string }>).map((column) => column.name));
-  const missing = ADDED_COLUMNS.filter(([name]) => !present.has(name));
-  if (missing.length === 0) return;
-  for (const [name, definition] of missing) db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${definition}`);
-  for (const statement of BACKFILL) db.exec(statement);
+  const addMissing = (columns: ReadonlyArray<[name: string, definition: string]>): boolean => {
+    const missing = columns.filter(([name]) => !present.has(name));
+    for (const [name, definition] of missing) db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${definition}`);
+    return missing.length > 0;
+  };
+  if (addMissing(ADDED_COLUMNS)) for (const statement of BACKFILL) db.exec(statement);
+  if (addMissing(CANDIDATE_TYPE_SET_COLUMNS)) fillSqliteCandidateTypeSets(db);
+  const counted = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(SQLITE_FACET_HOURS_INSERT_TRIGGER);
+  if (!counted) fillSqliteFacetHours(db);
 }

@@ -2,6 +2,8 @@ import { SESSION_SEARCHABLE_FIELDS } from '@sg/schema';
 import type Database from 'better-sqlite3';
 import { SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
 import { migrateSqliteSessions } from './migrate-sqlite-sessions';
+import { SQLITE_CANDIDATE_TYPE_SET_INDEXES, SQLITE_CANDIDATE_TYPE_SET_TABLES } from './sqlite-candidate-type-sets';
+import { SQLITE_FACET_HOURS_TABLE, SQLITE_FACET_HOURS_TRIGGERS } from './sqlite-facet-hours';
 
 /**
  * Two rows per session. `sessions` holds the filterable, sortable and searchable fields as
@@ -9,6 +11,8 @@ import { migrateSqliteSessions } from './migrate-sqlite-sessions';
  * JSON text, `relay_used` as 0/1/NULL). `session_bodies` holds the whole document and its fold
  * as JSON: kilobytes per session (a timeline of up to 200 events), kept out of `sessions` so a
  * filter that no index serves scans a few hundred bytes per session, not the whole document.
+ * Beside them: the candidate type sets (sqlite-candidate-type-sets.ts) and the hourly facet
+ * counts (sqlite-facet-hours.ts).
  */
 export const SESSION_COLUMNS = [
   'session_id',
@@ -36,6 +40,8 @@ export const SESSION_COLUMNS = [
   'end_reason',
   'candidate_types_a',
   'candidate_types_b',
+  'candidate_types_a_set',
+  'candidate_types_b_set',
   'duration_ms',
   'time_to_connected_ms',
   'rtt_ms',
@@ -71,6 +77,8 @@ export const SQLITE_TABLES = [
     end_reason TEXT,
     candidate_types_a TEXT NOT NULL,
     candidate_types_b TEXT NOT NULL,
+    candidate_types_a_set INTEGER,
+    candidate_types_b_set INTEGER,
     duration_ms REAL,
     time_to_connected_ms REAL,
     rtt_ms REAL
@@ -80,6 +88,8 @@ export const SQLITE_TABLES = [
     document TEXT NOT NULL,
     fold TEXT NOT NULL
   ) WITHOUT ROWID`,
+  ...SQLITE_CANDIDATE_TYPE_SET_TABLES,
+  SQLITE_FACET_HOURS_TABLE,
 ];
 
 /**
@@ -110,6 +120,8 @@ export const SQLITE_SCHEMA = [
   ...['client_a_id', 'client_b_id', 'client_a_user', 'client_b_user', 'client_a_remote_addr', 'client_b_remote_addr'].map(
     (column) => `CREATE INDEX IF NOT EXISTS sessions_key_${column} ON sessions (${SQLITE_FACET_KEY_FUNCTION}(${column}))`,
   ),
+  ...SQLITE_CANDIDATE_TYPE_SET_INDEXES,
+  ...SQLITE_FACET_HOURS_TRIGGERS,
   // full text over the fields section 2 names; `.`, `:`, `@`, `-`, `_` stay inside tokens so
   // an address, a user id or a peer id is one token that a prefix query finds
   `CREATE VIRTUAL TABLE IF NOT EXISTS sessions_fts USING fts5(${searchable.join(', ')}, content='sessions', content_rowid='rowid', tokenize="unicode61 tokenchars '.:@-_'")`,
@@ -134,9 +146,20 @@ export const SQLITE_SCHEMA = [
  * transaction: the indexer and admin-search may open the same file at the same time.
  */
 export function createSqliteSchema(db: Database.Database): void {
-  db.transaction(() => {
-    for (const statement of SQLITE_TABLES) db.exec(statement);
-    migrateSqliteSessions(db);
-    for (const statement of SQLITE_SCHEMA) db.exec(statement);
-  }).immediate();
+  // a migration of a large file takes longer than a write batch: the other app waits for it
+  // rather than failing its start after the usual busy timeout
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
+  try {
+    db.transaction(() => {
+      for (const statement of SQLITE_TABLES) db.exec(statement);
+      migrateSqliteSessions(db);
+      for (const statement of SQLITE_SCHEMA) db.exec(statement);
+    }).immediate();
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 }
+
+/** Measured: a million sessions migrate in about a minute on two cores (docs/benchmarks.md). */
+const MIGRATION_BUSY_TIMEOUT_MS = 300_000;

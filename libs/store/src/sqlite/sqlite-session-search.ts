@@ -2,15 +2,23 @@ import type Database from 'better-sqlite3';
 import { SESSION_FILTERABLE_FIELDS, type SessionDocument, type SessionFilterableField } from '@sg/schema';
 import { facetKeyOf, type FacetDistribution, type SessionSearchQuery, type SessionSearchResult, type SessionSort } from '@sg/session';
 import { compileSqliteFilter, SQLITE_FACET_KEY_FUNCTION } from './compile-sqlite-filter';
+import { HOURLY_FACET_FIELDS, planHourlyFacets, readHourlyFacets, type FacetValueCounts, type HourlyFacetField } from './sqlite-facet-hours';
 
 /** Meilisearch's default `maxValuesPerFacet`. */
 const MAX_VALUES_PER_FACET = 100;
 
 /**
  * Facet fields with a handful of values: grouped together in one pass that also gives the
- * total. Grouping a many-valued field (a room, a user) with them would multiply the groups.
+ * total (or added up from their hourly counts). Grouping a many-valued field (a room, a user)
+ * with them would multiply the groups.
  */
-const FEW_VALUED_FIELDS: ReadonlySet<SessionFilterableField> = new Set(['kind', 'connection_state', 'failure_reason', 'end_reason', 'relay_used', 'ice_restarts', 'renegotiations']);
+const FEW_VALUED_FIELDS: ReadonlySet<SessionFilterableField> = new Set(HOURLY_FACET_FIELDS);
+
+/** For tests that compare the hourly counts with the scan they stand for. */
+export interface SqliteSearchOptions {
+  /** Count by scanning the matches even when hourly counts could answer. */
+  readonly scanOnly?: boolean;
+}
 
 /** Sortable columns that are never NULL: no "nulls last" term, so an index can serve the order. */
 const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(['created_at', 'updated_at']);
@@ -21,12 +29,12 @@ const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set(['created_at', 'updated_at
  * the sort value last in either direction, an exact `estimatedTotalHits`, and facet counts among
  * every matching session.
  */
-export function searchSqliteSessions(db: Database.Database, query: SessionSearchQuery): SessionSearchResult {
+export function searchSqliteSessions(db: Database.Database, query: SessionSearchQuery, options: SqliteSearchOptions = {}): SessionSearchResult {
   // one read transaction: the page, the count and the facets see the same snapshot while the indexer writes
-  return db.transaction(() => runSearch(db, query)).deferred();
+  return db.transaction(() => runSearch(db, query, options)).deferred();
 }
 
-function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSearchResult {
+function runSearch(db: Database.Database, query: SessionSearchQuery, options: SqliteSearchOptions): SessionSearchResult {
   const filter = compileSqliteFilter(query.filter);
   const conditions = [filter.sql];
   const params = [...filter.params];
@@ -51,8 +59,24 @@ function runSearch(db: Database.Database, query: SessionSearchQuery): SessionSea
     return document === undefined ? [] : [JSON.parse(document) as SessionDocument];
   });
   const few = query.facets.filter((field) => FEW_VALUED_FIELDS.has(field));
-  // the few-valued facets and the total come from one grouped pass over the matches
-  const grouped = few.length > 0 ? scalarFacetCounts(db, few, where, params) : null;
+  // a filter that is only a time range: the few-valued facets and the total from the hourly
+  // counts of its whole hours, plus a scan of what it holds of the hours at either end
+  const hourly = match === null && !options.scanOnly ? planHourlyFacets(query.filter) : null;
+  let grouped: { total: number; counts: Map<SessionFilterableField, Record<string, number>> } | null = null;
+  if (hourly) {
+    const counted = readHourlyFacets(db, hourly, few as HourlyFacetField[]);
+    let total = counted.total;
+    for (const edge of hourly.edges) {
+      const scanned = scalarFacetRows(db, few, edge.sql, edge.params);
+      total += scanned.total;
+      addCounts(counted.counts, scanned.counts);
+    }
+    grouped = { total, counts: presentScalarFacets(few, counted.counts) };
+  } else if (few.length > 0) {
+    // the few-valued facets and the total come from one grouped pass over the matches
+    const scanned = scalarFacetRows(db, few, where, params);
+    grouped = { total: scanned.total, counts: presentScalarFacets(few, scanned.counts) };
+  }
   const total = grouped?.total ?? (db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number);
   const result: SessionSearchResult = { hits, estimatedTotalHits: total };
   if (query.facets.length === 0) return result;
@@ -68,7 +92,7 @@ function manyValuedFacetCounts(db: Database.Database, field: SessionFilterableFi
     case 'string':
       return stringFacetCounts(db, field, where, params);
     default:
-      return scalarFacetCounts(db, [field], where, params).counts.get(field) ?? {};
+      return presentScalarFacets([field], scalarFacetRows(db, [field], where, params).counts).get(field) ?? {};
   }
 }
 
@@ -115,39 +139,51 @@ function orderBy(sort: readonly SessionSort[]): string {
 }
 
 /**
- * Counts of each scalar facet's values, from one `GROUP BY` over all of them together: the
- * groups are few (states times reasons), and their sum is the number of matches.
+ * Counts of each scalar facet's values as stored, from one `GROUP BY` over all of them together:
+ * the groups are few (states times reasons), and their sum is the number of matches.
  */
-function scalarFacetCounts(
-  db: Database.Database,
-  fields: readonly SessionFilterableField[],
-  where: string,
-  params: unknown[],
-): { total: number; counts: Map<SessionFilterableField, Record<string, number>> } {
+function scalarFacetRows(db: Database.Database, fields: readonly SessionFilterableField[], where: string, params: unknown[]): { total: number; counts: FacetValueCounts } {
+  const counts: FacetValueCounts = new Map(fields.map((field) => [field, new Map()]));
+  if (fields.length === 0) return { total: db.prepare(`SELECT count(*) FROM sessions WHERE ${where}`).pluck().get(...params) as number, counts };
   const columns = fields.map((field) => `"${field}"`);
   const groups = db
     .prepare(`SELECT ${columns.join(', ')}, count(*) AS n FROM sessions WHERE ${where} GROUP BY ${columns.map((_, i) => i + 1).join(', ')}`)
     .raw()
     .all(...params) as Array<Array<string | number | null>>;
   let total = 0;
-  const perField = fields.map(() => new Map<string | number, number>());
   for (const group of groups) {
     const n = group[fields.length] as number;
     total += n;
-    fields.forEach((_, i) => {
+    fields.forEach((field, i) => {
       const value = group[i];
-      // Meilisearch counts neither nulls nor empty strings
-      if (value === null || value === '') return;
-      perField[i].set(value, (perField[i].get(value) ?? 0) + n);
+      if (value === null) return;
+      const perValue = counts.get(field) as Map<string | number, number>;
+      perValue.set(value, (perValue.get(value) ?? 0) + n);
     });
   }
-  const counts = new Map<SessionFilterableField, Record<string, number>>();
-  fields.forEach((field, i) => {
-    const kind = SESSION_FILTERABLE_FIELDS[field];
-    const rows = [...perField[i]].map(([value, n]) => ({ value: kind === 'boolean' ? (value === 1 ? 'true' : 'false') : value, n }));
-    counts.set(field, meiliFacetCounts(kind === 'string', rows));
-  });
   return { total, counts };
+}
+
+function addCounts(into: FacetValueCounts, from: FacetValueCounts): void {
+  for (const [field, perValue] of from) {
+    const target = into.get(field) ?? new Map<string | number, number>();
+    for (const [value, n] of perValue) target.set(value, (target.get(value) ?? 0) + n);
+    into.set(field, target);
+  }
+}
+
+/** Stored values and counts as Meilisearch reports them. */
+function presentScalarFacets(fields: readonly SessionFilterableField[], counts: FacetValueCounts): Map<SessionFilterableField, Record<string, number>> {
+  const presented = new Map<SessionFilterableField, Record<string, number>>();
+  for (const field of fields) {
+    const kind = SESSION_FILTERABLE_FIELDS[field];
+    // Meilisearch counts neither nulls nor empty strings
+    const rows = [...(counts.get(field) ?? [])]
+      .filter(([value]) => value !== '')
+      .map(([value, n]) => ({ value: kind === 'boolean' ? (value === 1 ? 'true' : 'false') : value, n }));
+    presented.set(field, meiliFacetCounts(kind === 'string', rows));
+  }
+  return presented;
 }
 
 /** Each element counts once per session that holds it. */

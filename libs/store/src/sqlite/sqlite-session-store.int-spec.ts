@@ -99,6 +99,64 @@ describe(SqliteSessionStore.name, () => {
     expect(await again.get(sessions[1].document.session_id)).toEqual(sessions[1].document);
     await again.close();
   });
+
+  it('builds the candidate type sets and hourly facet counts of a file the previous version wrote', async () => {
+    const path = join(directory, 'previous.db');
+    const at = Date.UTC(2026, 0, 1);
+    const writer = new SqliteSessionStore({ path });
+    await writer.write([
+      storedSession({ room: 'r', a: 'relay', b: 'x1', at, outcome: 'closed' }),
+      storedSession({ room: 'r', a: 'host', b: 'x2', at: at + 3_600_000, outcome: 'connected', candidateB: 'candidate:1 1 tcp 1 192.0.2.1 9 typ host tcptype active' }),
+      storedSession({ room: 'r', a: 'none', b: 'x3', at: at + 7_200_000, outcome: 'no-answer' }),
+    ]);
+    await writer.close();
+    // as the previous version left it: no sets, no set ids, no hourly counts
+    const previous = new Database(path);
+    previous.exec(`
+      DROP TRIGGER sessions_facet_hours_insert; DROP TRIGGER sessions_facet_hours_update; DROP TRIGGER sessions_facet_hours_delete;
+      DROP TABLE session_facet_hours;
+      DROP INDEX sessions_candidate_types_a_set_created_at; DROP INDEX sessions_candidate_types_b_set_created_at;
+      ALTER TABLE sessions DROP COLUMN candidate_types_a_set; ALTER TABLE sessions DROP COLUMN candidate_types_b_set;
+      DROP TABLE session_candidate_type_sets; DROP TABLE session_candidate_type_set_members;
+    `);
+    previous.close();
+
+    const store = new SqliteSessionStore({ path });
+    const search = async (filter: string) => {
+      const parsed = parseSessionFilter(filter);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return store.search({ q: '', filter: parsed.ast, sort: DEFAULT_SESSION_SORT, limit: 20, offset: 0, facets: ['connection_state', 'kind'] });
+    };
+    const ids = async (filter: string) => (await search(filter)).hits.map((hit: SessionDocument) => hit.client_a_id);
+    expect(await ids('candidate_types_b = relay')).toEqual(['relay']);
+    expect(await ids('candidate_types_b IN [TCP, srflx]')).toEqual(['host']);
+    expect(await ids('candidate_types_b != host AND candidate_types_b != relay')).toEqual(['none']);
+    expect((await search('')).facetDistribution).toEqual({ connection_state: { closed: 1, connected: 1, failed: 1 }, kind: { call: 3 } });
+    expect((await search(`created_at >= ${at / 1000 + 3600}`)).facetDistribution).toEqual({ connection_state: { connected: 1, failed: 1 }, kind: { call: 2 } });
+    expect(store.db.prepare("SELECT sum(n) FROM session_facet_hours WHERE field = 'connection_state'").pluck().get()).toBe(3);
+    // and the writes keep them from then on
+    await store.write([storedSession({ room: 'r', a: 'later', b: 'x4', at: at + 60_000, outcome: 'ice-failed' })]);
+    expect((await search('')).facetDistribution).toEqual({ connection_state: { closed: 1, connected: 1, failed: 2 }, kind: { call: 4 } });
+    expect(await ids('candidate_types_b = relay')).toEqual(['later', 'relay']);
+    await store.close();
+  });
+
+  it('forgets a candidate type set added by a batch that rolled back, and adds it again with the next', async () => {
+    const store = new SqliteSessionStore({ path: join(directory, 'rolled-back.db') });
+    const at = Date.UTC(2026, 0, 1);
+    const prflx = storedSession({ room: 'r', a: 'prflx', b: 'x1', at, outcome: 'closed', candidateB: 'candidate:1 1 udp 1 192.0.2.1 9 typ prflx' });
+    const broken = storedSession({ room: 'r', a: 'broken', b: 'x2', at, outcome: 'closed' });
+    const batch = [prflx, { ...broken, document: { ...broken.document, room_id: null } as unknown as SessionDocument }];
+    // the error's message, not its class: Jest's realm may not see better-sqlite3's SqliteError as an Error
+    expect(await store.write(batch).then(() => 'no error', (error: unknown) => String(error))).toMatch(/NOT NULL constraint failed: sessions.room_id/);
+    expect(store.db.prepare('SELECT count(*) FROM session_candidate_type_sets').pluck().get()).toBe(0);
+    await store.write([prflx]);
+    const parsed = parseSessionFilter('candidate_types_b = prflx');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = await store.search({ q: '', filter: parsed.ast, sort: DEFAULT_SESSION_SORT, limit: 20, offset: 0, facets: [] });
+    expect(result.hits.map((hit: SessionDocument) => hit.client_a_id)).toEqual(['prflx']);
+    await store.close();
+  });
 });
 
 /** The tables as the first version created them, before `kind`, `renegotiations` and `end_reason`. */

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { SessionDocument, SessionId } from '@sg/schema';
 import { SessionFold, SessionSearchCancelledError, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
 import { registerSqliteFilterFunctions } from './compile-sqlite-filter';
+import { SqliteCandidateTypeSets } from './sqlite-candidate-type-sets';
 import { createSqliteSchema, SESSION_COLUMNS } from './sqlite-schema';
 import { searchSqliteSessions } from './sqlite-session-search';
 import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
@@ -51,12 +52,22 @@ export class SqliteSessionStore extends SessionStore {
     this.upsertBody = this.db.prepare(
       'INSERT INTO session_bodies (session_id, document, fold) VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET document = excluded.document, fold = excluded.fold',
     );
-    this.writeBatch = this.db.transaction((sessions: readonly StoredSession[]) => {
+    const typeSets = new SqliteCandidateTypeSets(this.db);
+    const writeInTransaction = this.db.transaction((sessions: readonly StoredSession[]) => {
       for (const session of sessions) {
-        this.upsert.run(toRow(session));
+        this.upsert.run(toRow(session, typeSets));
         this.upsertBody.run(session.document.session_id, JSON.stringify(session.document), JSON.stringify(session.fold));
       }
     });
+    this.writeBatch = (sessions) => {
+      try {
+        writeInTransaction(sessions);
+      } catch (error) {
+        typeSets.forgetUncommitted();
+        throw error;
+      }
+      typeSets.commit();
+    };
     const workers = options.searchWorkers;
     this.searchPool = workers && workers.size > 0 && options.path !== ':memory:' ? new SqliteSearchPool({ path: options.path, ...workers }) : null;
   }
@@ -118,7 +129,9 @@ export class SqliteSessionStore extends SessionStore {
   }
 }
 
-function toRow({ document: d }: StoredSession): Record<(typeof SESSION_COLUMNS)[number], unknown> {
+function toRow({ document: d }: StoredSession, typeSets: SqliteCandidateTypeSets): Record<(typeof SESSION_COLUMNS)[number], unknown> {
+  const candidateTypesA = JSON.stringify(d.candidate_types_a);
+  const candidateTypesB = JSON.stringify(d.candidate_types_b);
   return {
     session_id: d.session_id,
     room_id: d.room_id,
@@ -143,8 +156,10 @@ function toRow({ document: d }: StoredSession): Record<(typeof SESSION_COLUMNS)[
     ice_restarts: d.ice_restarts,
     renegotiations: d.renegotiations,
     end_reason: d.end_reason,
-    candidate_types_a: JSON.stringify(d.candidate_types_a),
-    candidate_types_b: JSON.stringify(d.candidate_types_b),
+    candidate_types_a: candidateTypesA,
+    candidate_types_b: candidateTypesB,
+    candidate_types_a_set: typeSets.idOf(candidateTypesA),
+    candidate_types_b_set: typeSets.idOf(candidateTypesB),
     duration_ms: d.duration_ms,
     time_to_connected_ms: d.time_to_connected_ms,
     rtt_ms: d.rtt_ms,
