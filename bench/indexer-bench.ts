@@ -14,6 +14,7 @@
  *   npm run bench   (runs this first, then the relay benchmark, which gets the `--` arguments)
  *   tsx bench/indexer-bench.ts --calls=10000 --lag-rate=1000 --lag-seconds=20
  *   INDEXER_BENCH_CALLS=20000 npm run bench
+ *   tsx bench/indexer-bench.ts --call-quality=off   (without the call-quality metrics the app counts on each write)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ interface IndexerBenchOptions {
   /** Steady events/s of the lag run, and how long it lasts. */
   readonly lagRate: number;
   readonly lagSeconds: number;
+  /** Count call quality on each store write, as the app does (`CallQualityRecordingStore`). */
+  readonly callQuality: boolean;
 }
 
 function parseOptions(): IndexerBenchOptions {
@@ -45,7 +48,9 @@ function parseOptions(): IndexerBenchOptions {
     if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number`);
     return parsed;
   };
-  return { calls: value('calls', 10_000), lagRate: value('lag-rate', 1_000), lagSeconds: value('lag-seconds', 20) };
+  const callQuality = process.argv.find((a) => a.startsWith('--call-quality='))?.slice('--call-quality='.length) ?? process.env['INDEXER_BENCH_CALL_QUALITY'] ?? 'on';
+  if (callQuality !== 'on' && callQuality !== 'off') throw new Error('--call-quality must be on or off');
+  return { calls: value('calls', 10_000), lagRate: value('lag-rate', 1_000), lagSeconds: value('lag-seconds', 20), callQuality: callQuality === 'on' };
 }
 
 const NODES = ['bench-node-1', 'bench-node-2'] as NodeId[];
@@ -170,7 +175,7 @@ async function throughputRun(redisUrl: string, directory: string, options: Index
 
   const store = new SqliteSessionStore({ path: join(directory, 'throughput.db') });
   const observer = new Measuring();
-  const indexer = await startableIndexer(redis, store, observer);
+  const indexer = await startableIndexer(redis, store, observer, { callQuality: options.callQuality });
   const cpuBefore = readCpu(process.pid);
   const indexStarted = performance.now();
   await indexer.start();
@@ -203,7 +208,7 @@ async function lagRun(redisUrl: string, directory: string, options: IndexerBench
   await redis.flushdb();
   const store = new SqliteSessionStore({ path: join(directory, 'lag.db') });
   const observer = new Measuring();
-  const indexer = await startableIndexer(redis, store, observer);
+  const indexer = await startableIndexer(redis, store, observer, { callQuality: options.callQuality });
   await indexer.start();
   const sinks = gatewaySinks(redis);
   // warm up (leases, groups, JIT) before measuring
@@ -251,7 +256,7 @@ async function main(): Promise<void> {
   try {
     const lines = [
       `# indexer benchmark, ${new Date().toISOString()}`,
-      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Linux ${release()}, node ${process.version}; store: SQLite file (WAL)`,
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Linux ${release()}, node ${process.version}; store: SQLite file (WAL); call-quality metrics ${options.callQuality ? 'on' : 'off'}`,
       '',
       ...(await throughputRun(redis.url, directory, options)),
       ...(await lagRun(redis.url, directory, options)),
