@@ -29,6 +29,8 @@ export interface ThrowawayRedisCluster {
   readonly seeds: string;
   /** The node-timeout the nodes run with: how long a dead master stays a master before its replica takes over. */
   readonly nodeTimeoutMs: number;
+  /** The temp directory holding every node's directory; `stop()` removes it. */
+  readonly directory: string;
   /** Every live node's role, from `CLUSTER NODES` of a live node. */
   roles(): Promise<ClusterNodeRole[]>;
   /** The port of the master serving `key`'s slot now. */
@@ -140,6 +142,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     nodes,
     seeds: nodes.map((node) => node.address).join(','),
     nodeTimeoutMs,
+    directory,
     roles,
     masterOf: async (key) => {
       const slot = Number(await nodeCommand(live()[0].port, ['CLUSTER', 'KEYSLOT', key]));
