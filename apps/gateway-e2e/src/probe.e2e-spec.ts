@@ -92,8 +92,6 @@ describe('the probe peer', () => {
     expect(doc.rtt_ms).not.toBeNull();
     const serverStates = doc.events.filter((event) => event.by === 'server' && event.type === 'state').map((event) => event.detail);
     expect(serverStates).toContain('connection connected, ice connected, dtls connected');
-    // no state before ICE exists: werift reads `completed` from no transports at all
-    expect(serverStates[0]).not.toContain('ice completed');
 
     client.send({ type: 'bye' });
     const ended = await pipeline.waitForSession(room, (session) => session.connection_state === 'closed');
