@@ -161,5 +161,5 @@ export function createSqliteSchema(db: Database.Database): void {
   }
 }
 
-/** Measured: a million sessions migrate in about a minute on two cores (docs/benchmarks.md). */
+/** A million sessions migrate in about 12 s on two cores (docs/benchmarks.md); a slow disk or a busy machine takes longer. */
 const MIGRATION_BUSY_TIMEOUT_MS = 300_000;
