@@ -47,6 +47,8 @@ export const REDIS_KEYS = {
   nodes: 'sg:nodes',
   /** STRING with a TTL: present while the node heartbeats. */
   nodeAlive: (node: NodeId | string) => `sg:node-alive:{${node}}`,
+  /** STRING Unix ms (the slot's clock): since when survivors suspect the node, beating no more; its next beat deletes it. */
+  nodeSuspect: (node: NodeId | string) => `sg:node-suspect:{${node}}`,
   /** STRING: present from the node's first heartbeat until survivors reap it (or Redis lost it). */
   nodeRegistered: (node: NodeId | string) => `sg:node-registered:{${node}}`,
   /**

@@ -10,7 +10,14 @@ const logger = new Logger('HandOver');
 
 /** Resume: the Redis adapter, and the hand-over relay wired into the hub and the bus. */
 export const resumeProviders: Provider[] = [
-  { provide: ResumeDirectory, inject: [REDIS_COMMANDS], useFactory: (redis: RedisConnection) => new RedisResumeDirectory(redis) },
+  {
+    provide: ResumeDirectory,
+    inject: [REDIS_COMMANDS, GatewayConfig],
+    // on a cluster, a node whose slot's master fails over misses beats without being dead: a TTL of grace
+    // covers the client learning the promoted replica and the node's next beat
+    useFactory: (redis: RedisConnection, config: GatewayConfig) =>
+      new RedisResumeDirectory(redis, config.redis.mode === 'cluster' ? Math.max(config.timing.nodeTtlMs, 2 * config.timing.nodeHeartbeatIntervalMs) : 0),
+  },
   {
     provide: HandOverRelay,
     inject: [GatewayConfig, ResumeDirectory, PeerBus, RoomHub, SignalingMetrics],

@@ -11,10 +11,11 @@ const BATCH_SEPARATOR = '\x1d';
 
 /**
  * How long messages whose publish failed are kept and tried again (every `RETRY_DELAY_MS`):
- * longer than a Redis Cluster failover takes (the node timeout, then the election), so the
- * signals for a node whose channel's master died arrive late instead of never.
+ * longer than a Redis Cluster failover takes (the node timeout, then the election) plus the
+ * time a node that missed beats meanwhile gets before survivors take it out (NODE_TTL_MS and
+ * as much grace), so the signals for a node whose channel's master died arrive late instead of never.
  */
-export const PUBLISH_RETRY_WINDOW_MS = 8_000;
+export const PUBLISH_RETRY_WINDOW_MS = 15_000;
 const RETRY_DELAY_MS = 200;
 /** Messages kept per node while its publishes fail; past it the oldest are given up. */
 const MAX_STALLED_PER_NODE = 10_000;
@@ -25,11 +26,22 @@ export interface RedisPeerBusHooks {
   readonly malformed: (payload: string) => void;
 }
 
-/** A node whose publish failed: its messages, in order, until a retry goes through or the window ends. */
-interface Stalled {
-  readonly messages: NodeMessage[];
-  readonly giveUpAt: number;
+/**
+ * What waits to be published to one node, oldest first. Messages published within one
+ * event-loop turn go out together. After a failed publish the node is held: its messages
+ * are published again (every `RETRY_DELAY_MS`) until it goes through or `giveUpAt` passes,
+ * and new ones wait behind them.
+ */
+interface NodeQueue {
+  pending: NodeMessage[];
+  /** A publish to the node is under way (on a cluster the next waits for it: see `sendOne`). */
+  busy: boolean;
+  /** Set while held after a failure: when its messages are given up. */
+  giveUpAt: number | null;
+  /** Messages at the head of `pending` put back by failed publishes, in the order they were sent. */
+  returned: number;
   error: unknown;
+  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -50,14 +62,14 @@ interface Stalled {
  *
  * A publish that fails (Redis unreachable, or the channel's master failing over) is tried
  * again for `PUBLISH_RETRY_WINDOW_MS`; meanwhile later messages to that node wait behind it,
- * so a node's messages keep their order.
+ * so a node's messages keep their order. On a cluster, so is one that reached nobody while
+ * the node lives (`nobodyListened`).
  */
 export class RedisPeerBus extends PeerBus {
-  private readonly outbox = new Map<NodeId, NodeMessage[]>();
+  private readonly queues = new Map<NodeId, NodeQueue>();
+  private readonly due = new Set<NodeId>();
   private flushScheduled = false;
   private undelivered: ((node: NodeId, message: NodeMessage) => void) | null = null;
-  private readonly stalled = new Map<NodeId, Stalled>();
-
   private readonly sharded: boolean;
 
   constructor(
@@ -71,18 +83,17 @@ export class RedisPeerBus extends PeerBus {
   }
 
   publish(node: NodeId, message: NodeMessage): void {
-    const stalled = this.stalled.get(node);
-    if (stalled) {
-      stalled.messages.push(message);
-      if (stalled.messages.length > MAX_STALLED_PER_NODE) {
-        stalled.messages.shift();
-        this.hooks.publishFailed(node, stalled.error);
-      }
-      return;
+    let queue = this.queues.get(node);
+    if (!queue) {
+      queue = { pending: [], busy: false, giveUpAt: null, returned: 0, error: null, timer: null };
+      this.queues.set(node, queue);
     }
-    const queued = this.outbox.get(node);
-    if (queued) queued.push(message);
-    else this.outbox.set(node, [message]);
+    queue.pending.push(message);
+    if (queue.pending.length > MAX_STALLED_PER_NODE) {
+      queue.pending.shift();
+      this.hooks.publishFailed(node, queue.error);
+    }
+    this.due.add(node);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -109,47 +120,99 @@ export class RedisPeerBus extends PeerBus {
 
   private flush(): void {
     this.flushScheduled = false;
-    for (const [node, messages] of this.outbox) this.send(node, messages, Date.now() + this.retryWindowMs);
-    this.outbox.clear();
+    for (const node of this.due) this.drain(node);
+    this.due.clear();
   }
 
-  private send(node: NodeId, messages: NodeMessage[], giveUpAt: number): void {
-    const payloads = messages.map(encodeNodeMessage);
+  /** Publishes what waits for a node, unless it is held (a retry is scheduled) or, on a cluster, a publish to it is under way. */
+  private drain(node: NodeId): void {
+    const queue = this.queues.get(node);
+    if (!queue) return;
+    if (queue.timer || (queue.busy && this.sharded)) return;
+    if (queue.pending.length === 0) {
+      if (!queue.busy) this.queues.delete(node);
+      return;
+    }
+    queue.returned = 0;
+    this.sendOne(node, queue, queue.pending.splice(0));
+  }
+
+  /**
+   * One PUBLISH of a batch. On a cluster, ioredis retries a command through a failover on
+   * its own (redirections, the promoted master), so two publishes in flight to one node could
+   * land out of order: there the next batch waits for this one. One Redis runs a connection's
+   * commands in order, so there batches follow each other without waiting.
+   */
+  private sendOne(node: NodeId, queue: NodeQueue, batch: NodeMessage[]): void {
+    queue.busy = true;
+    const payloads = batch.map(encodeNodeMessage);
     const channel = REDIS_KEYS.nodeChannel(node);
     const payload = payloads.length === 1 ? payloads[0] : payloads.join(BATCH_SEPARATOR);
     const published = this.sharded ? this.publisher.spublish(channel, payload) : this.publisher.publish(channel, payload);
     published.then(
-      (receivers) => {
-        // no subscriber: the node is dead or gone, and pub/sub would drop these silently
-        if (receivers === 0 && this.undelivered) for (const message of messages) this.undelivered(node, message);
+      async (receivers) => {
+        if (Number(receivers) > 0 || !(await this.nobodyListening(node, queue, batch))) this.done(node, queue);
       },
-      (error: unknown) => this.stall(node, messages, giveUpAt, error),
+      (error: unknown) => this.hold(node, queue, batch, error),
     );
   }
 
-  /** Keeps a failed publish's messages ahead of the node's later ones, and tries again shortly. */
-  private stall(node: NodeId, messages: NodeMessage[], giveUpAt: number, error: unknown): void {
-    const stalled = this.stalled.get(node);
-    if (stalled) {
-      stalled.messages.unshift(...messages);
-      stalled.error = error;
-      return;
+  /**
+   * Nobody received a publish. On one Redis, the node is dead or gone: `onUndelivered` gets
+   * the messages, which pub/sub would drop silently, so its peers' signals can wait for their
+   * resume elsewhere. On a cluster, a live node may lack its subscription for a moment: after
+   * its channel's master failed over, its client subscribes again on the promoted one (ioredis
+   * does so on its next slot refresh, within a couple of seconds), and its TTL key may have
+   * run out meanwhile. So there the node is gone only once it is deregistered (drained, or
+   * taken out by survivors; the key is of its channel's slot); until then the messages are
+   * held like a failed publish's. The cost: signals for a node that died reach the resume
+   * buffers only once it is taken out, and may then come after later ones sent to a peer
+   * that resumed elsewhere first. Returns true when the batch is held.
+   */
+  private async nobodyListening(node: NodeId, queue: NodeQueue, batch: NodeMessage[]): Promise<boolean> {
+    if (this.sharded) {
+      let registered: number;
+      try {
+        registered = await this.publisher.exists(REDIS_KEYS.nodeRegistered(node));
+      } catch (error) {
+        this.hold(node, queue, batch, error);
+        return true;
+      }
+      if (registered === 1) {
+        this.hold(node, queue, batch, new Error(`node ${node} is registered but does not listen on its channel (subscribing again after a failover?)`));
+        return true;
+      }
     }
-    this.stalled.set(node, { messages: [...messages], giveUpAt, error });
-    setTimeout(() => this.retry(node), RETRY_DELAY_MS).unref();
+    if (this.undelivered) for (const message of batch) this.undelivered(node, message);
+    return false;
   }
 
-  private retry(node: NodeId): void {
-    const stalled = this.stalled.get(node);
-    if (!stalled) return;
-    this.stalled.delete(node);
-    if (Date.now() >= stalled.giveUpAt) {
-      this.hooks.publishFailed(node, stalled.error);
+  /** A publish is settled: the node is held no more, and what waited meanwhile goes. */
+  private done(node: NodeId, queue: NodeQueue): void {
+    queue.busy = false;
+    queue.giveUpAt = null;
+    this.drain(node);
+  }
+
+  /** Puts a batch back ahead of the node's later messages and publishes them again shortly, or gives them up past the window. */
+  private hold(node: NodeId, queue: NodeQueue, batch: NodeMessage[], error: unknown): void {
+    queue.busy = false;
+    queue.error = error;
+    queue.giveUpAt ??= Date.now() + this.retryWindowMs;
+    if (Date.now() >= queue.giveUpAt) {
+      queue.giveUpAt = null;
+      this.hooks.publishFailed(node, error);
+      this.drain(node);
       return;
     }
-    // ahead of anything queued for the node since (publish() held those back while stalled)
-    const queued = this.outbox.get(node) ?? [];
-    this.outbox.delete(node);
-    this.send(node, [...stalled.messages, ...queued], stalled.giveUpAt);
+    // behind batches sent before it that failed too, ahead of everything published since
+    queue.pending.splice(queue.returned, 0, ...batch);
+    queue.returned += batch.length;
+    if (queue.timer) return;
+    queue.timer = setTimeout(() => {
+      queue.timer = null;
+      this.drain(node);
+    }, RETRY_DELAY_MS);
+    queue.timer.unref();
   }
 }

@@ -10,8 +10,8 @@ type Reply = unknown;
 export interface ClusterCommands {
   sgJoinRoom(roomKey: string, resumeKey: string, tokenKey: string, ...args: string[]): Promise<Reply>;
   sgLeaveRoom(roomKey: string, resumeKey: string, heldKey: string, reasonsKey: string, ...args: string[]): Promise<Reply>;
-  sgNodeHeartbeat(aliveKey: string, registeredKey: string, ...args: string[]): Promise<Reply>;
-  sgClaimNode(aliveKey: string, registeredKey: string, nodePeersKey: string, mustBeDead: string): Promise<Reply>;
+  sgNodeHeartbeat(aliveKey: string, registeredKey: string, suspectKey: string, ...args: string[]): Promise<Reply>;
+  sgClaimNode(aliveKey: string, registeredKey: string, nodePeersKey: string, suspectKey: string, mustBeDead: string, graceMs: string): Promise<Reply>;
   sgNodeGone(aliveKey: string, nodePeersKey: string, mustBeDead: string): Promise<Reply>;
   sgRenewLease(leaseKey: string, holder: string, ttlMs: string): Promise<Reply>;
   sgReleaseLease(leaseKey: string, holder: string): Promise<Reply>;
@@ -25,8 +25,8 @@ export function defineClusterCommands(redis: RedisConnection): ClusterRedis {
   if (typeof withCommands.sgJoinRoom === 'function') return withCommands;
   redis.defineCommand('sgJoinRoom', { numberOfKeys: 3, lua: JOIN_ROOM_LUA });
   redis.defineCommand('sgLeaveRoom', { numberOfKeys: 4, lua: LEAVE_ROOM_LUA });
-  redis.defineCommand('sgNodeHeartbeat', { numberOfKeys: 2, lua: NODE_HEARTBEAT_LUA });
-  redis.defineCommand('sgClaimNode', { numberOfKeys: 3, lua: CLAIM_NODE_LUA });
+  redis.defineCommand('sgNodeHeartbeat', { numberOfKeys: 3, lua: NODE_HEARTBEAT_LUA });
+  redis.defineCommand('sgClaimNode', { numberOfKeys: 4, lua: CLAIM_NODE_LUA });
   redis.defineCommand('sgNodeGone', { numberOfKeys: 2, lua: NODE_GONE_LUA });
   redis.defineCommand('sgRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_LUA });
   redis.defineCommand('sgReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE_LUA });

@@ -20,6 +20,7 @@ export class RedisNodeRegistry extends NodeRegistry {
     const reply = await this.redis.sgNodeHeartbeat(
       REDIS_KEYS.nodeAlive(status.node_id),
       REDIS_KEYS.nodeRegistered(status.node_id),
+      REDIS_KEYS.nodeSuspect(status.node_id),
       String(ttlMs),
       firstBeat ? '1' : '0',
     );

@@ -2,6 +2,7 @@ import type { NodeId, PeerId, RoomId } from '@sg/schema';
 import type { RoomMember } from '@sg/room';
 import type Redis from 'ioredis';
 import { RedisRoomDirectory } from '../directory/redis-room-directory';
+import { RedisNodeRegistry } from '../nodes/redis-node-registry';
 import { REDIS_KEYS } from '../redis-keys';
 import { connectTestRedis } from '../testing/connect-test-redis';
 import { RedisResumeDirectory } from './redis-resume-directory';
@@ -202,6 +203,24 @@ describe(RedisResumeDirectory.name, () => {
     expect(await redis.zcard(REDIS_KEYS.roomHeld(room))).toBe(0);
     expect(await redis.scard(REDIS_KEYS.nodePeers(nodeA))).toBe(0);
     expect(await redis.hexists(REDIS_KEYS.nodes, nodeA)).toBe(0);
+  });
+
+  it('with a grace, only suspects a node without its TTL key, and takes it out once the grace passed without a beat', async () => {
+    const graceful = new RedisResumeDirectory(redis, 300);
+    const registry = new RedisNodeRegistry(redis);
+    const status = { node_id: nodeA, connections: 0, rooms: 0, started_at: 0, last_seen: 0, draining: false };
+    await registry.heartbeat(status, 50, true);
+    await seat('p1');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+
+    expect(await graceful.holdNode(nodeA, 'node-lost', 1_000, true)).toBeNull();
+    // it beats again (its slot was only away, a failover): the suspicion goes
+    expect(await registry.heartbeat(status, 50, false)).toBe('alive');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await graceful.holdNode(nodeA, 'node-lost', 1_000, true)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await graceful.holdNode(nodeA, 'node-lost', 1_000, true)).toBe(1);
+    expect(await registry.heartbeat(status, 50, false)).toBe('reaped');
   });
 
   it('leaves a node that heartbeats again alone', async () => {

@@ -35,7 +35,15 @@ type RoomKeys = [string, string, string, string];
 export class RedisResumeDirectory extends ResumeDirectory {
   private readonly redis: ResumeRedis & ClusterRedis;
 
-  constructor(redis: RedisConnection) {
+  /**
+   * @param deadNodeGraceMs how long a node must stay without its TTL key before it is taken out
+   * (see `CLAIM_NODE_LUA`): 0 on one Redis; on a Redis Cluster about a TTL, so a node whose
+   * slot's master failed over for longer than the TTL is not reaped.
+   */
+  constructor(
+    redis: RedisConnection,
+    private readonly deadNodeGraceMs = 0,
+  ) {
     super();
     this.redis = defineClusterCommands(defineResumeCommands(redis)) as ResumeRedis & ClusterRedis;
   }
@@ -84,14 +92,22 @@ export class RedisResumeDirectory extends ResumeDirectory {
   }
 
   /**
-   * Takes a node out (deregistered first, so a node that was only paused learns it was reaped),
+   * Takes a node out (deregistered first, so a node that was only paused learns it was reaped;
+   * on a cluster only once it stayed without its TTL key for the grace),
    * then walks its member index room by room: each room's members of the node are held in one
    * script on the room's slot, and leave the index once held. The node leaves the registry
    * when its index is empty; a walk cut short is taken up by the next sweep.
    */
   async holdNode(node: NodeId, reason: PeerLeftReason, windowMs: number, mustBeDead: boolean): Promise<number | null> {
     const must = mustBeDead ? '1' : '0';
-    const claimed = await this.redis.sgClaimNode(REDIS_KEYS.nodeAlive(node), REDIS_KEYS.nodeRegistered(node), REDIS_KEYS.nodePeers(node), must);
+    const claimed = await this.redis.sgClaimNode(
+      REDIS_KEYS.nodeAlive(node),
+      REDIS_KEYS.nodeRegistered(node),
+      REDIS_KEYS.nodePeers(node),
+      REDIS_KEYS.nodeSuspect(node),
+      must,
+      String(this.deadNodeGraceMs),
+    );
     if (claimed === -1) return null;
     const entries = claimed as string[];
     const byRoom = new Map<string, string[]>();

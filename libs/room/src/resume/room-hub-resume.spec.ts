@@ -122,4 +122,16 @@ describe(`${RoomHub.name} resume`, () => {
       ['c', NODE_B],
     ]);
   });
+
+  it('hands a frame that came back undelivered to a peer that has resumed here meanwhile', () => {
+    const { hub, undeliverable } = setup();
+    hub.beginResume(ROOM, 'b' as PeerId);
+    const sink = new RecordingSink();
+    hub.completeResume(member('b'), ROOM, [], sink, '{"type":"welcome"}', [], NODE_B);
+
+    hub.undelivered(NODE_B, { room: ROOM, to: ['b' as PeerId], frame: offer(1), type: 'offer', sentAt: NOW });
+
+    expect(sink.frames).toEqual(['{"type":"welcome"}', offer(1)]);
+    expect(undeliverable).toEqual([]);
+  });
 });

@@ -97,9 +97,16 @@ export class RoomHub {
     return true;
   }
 
-  /** A publish reached no subscriber: the receiving node is dead or gone, so its peers' frames are handed over. */
+  /**
+   * A publish reached no subscriber: the receiving node is dead or gone, so its peers' frames
+   * are handed over. A peer that has resumed here meanwhile gets its frame directly: on a
+   * Redis Cluster such a publish comes back only once its node was taken out.
+   */
   undelivered(node: NodeId, message: NodeMessage): void {
-    for (const peerId of message.to) this.undeliverable(message.room, peerId, message.frame, message.type, message.from, node);
+    for (const peerId of message.to) {
+      if (this.deliverHere(message.room, peerId, message.frame, message.type, message.from)) continue;
+      this.undeliverable(message.room, peerId, message.frame, message.type, message.from, node);
+    }
   }
 
   /** Reserves a local slot before admission so frames racing the join are queued, not lost. */
