@@ -1,7 +1,8 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const TRANSPORT_AND_FRAMEWORK = ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'ioredis', 'ws', 'better-sqlite3', 'meilisearch', 'werift', 'express', 'prom-client', 'pino*'];
+// the OpenTelemetry SDK and API are the apps' and platform's: domain and contract carry trace context as W3C strings
+const TRANSPORT_AND_FRAMEWORK = ['@nestjs/*', 'nestjs-*', '@willsoto/*', 'ioredis', 'ws', 'better-sqlite3', 'meilisearch', 'werift', 'express', 'prom-client', 'pino*', '@opentelemetry/*'];
 
 const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'];
 
@@ -22,7 +23,7 @@ function depConstraints({ testsMayUseTestingLib, nestTransport = false }) {
     {
       sourceTag: 'type:infra',
       onlyDependOnLibsWithTags: ['type:domain', 'type:contract', ...testing],
-      bannedExternalImports: [...nest, 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift'],
+      bannedExternalImports: [...nest, 'nestjs-*', '@willsoto/*', 'express', 'ws', 'werift', '@opentelemetry/*'],
     },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contract', ...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },
     { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [...testing], bannedExternalImports: TRANSPORT_AND_FRAMEWORK },

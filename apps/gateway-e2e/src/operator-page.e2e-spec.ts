@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page, Request as PageRequest } from 'playwright-core';
 import type { SessionDocument } from '@sg/schema';
-import { AppProcess, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, OtlpReceiver, SignalingClient, startApp, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const ADMIN_API_KEY = 'operator-page-e2e-key-0123456789';
@@ -35,6 +35,8 @@ describe('operator page', () => {
   let cluster: GatewayCluster;
   let indexer: AppProcess;
   let adminSearch: AppProcess;
+  /** The gateways trace their sessions, so the page has a trace id to show (docs/operations.md, "Tracing"). */
+  let spans: OtlpReceiver;
   let alice: SignalingClient & { peerId: string };
   let bob: SignalingClient & { peerId: string };
   let session: SessionDocument;
@@ -61,7 +63,8 @@ describe('operator page', () => {
   beforeAll(async () => {
     const redisUrl = isolatedRedisUrl();
     const env = { REDIS_URL: redisUrl, SQLITE_PATH: join(directory, 'sessions.db') };
-    cluster = await startGatewayCluster(2, { REDIS_URL: redisUrl, SESSION_EVENTS_FLUSH_MS: '20' });
+    spans = await OtlpReceiver.start();
+    cluster = await startGatewayCluster(2, { REDIS_URL: redisUrl, SESSION_EVENTS_FLUSH_MS: '20', OTEL_EXPORTER_OTLP_ENDPOINT: spans.url });
     // settled, not Promise.all: if one refuses to start, the other is still stopped by afterAll
     const started = await Promise.allSettled([
       startApp('diagnostics-indexer', { ...env, NEGOTIATION_TIMEOUT_MS: '1000' }).then((app) => (indexer = app)),
@@ -115,6 +118,7 @@ describe('operator page', () => {
     bob?.close();
     for (const peer of actionPeers) peer.close();
     await Promise.all([cluster?.stop(), indexer?.stop(), adminSearch?.stop()]);
+    await spans?.stop();
     rmSync(directory, { recursive: true, force: true });
   });
 
@@ -229,6 +233,10 @@ describe('operator page', () => {
     expect(steps.indexOf('offer')).toBeLessThan(steps.indexOf('no-answer'));
     expect(await colorOf(view.locator('.badge.state-failed'))).toBe('rgb(255, 255, 255)');
     await expect(view.locator('.outcome').textContent()).resolves.toContain('no-answer');
+
+    // the session's trace, to look up in the tracing backend
+    expect(session.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await view.locator('.session-ids [data-field="trace_id"]').textContent()).toBe(session.trace_id);
 
     const field = (side: 'a' | 'b', name: string) => view.locator(`.peer-card[data-peer="${side}"] [data-field="${name}"]`).textContent();
     expect(await field('a', 'id')).toBe(alice.peerId);

@@ -21,6 +21,7 @@ import { AdmissionService } from './signaling/admission.service';
 import { DepartureService } from './signaling/departure.service';
 import { SignalDispatcher } from './signaling/signal-dispatcher';
 import { SignalingGateway } from './signaling/signaling.gateway';
+import { tracingProviders } from './tracing/tracing.providers';
 import { ConnectivityPageController } from './web/connectivity-page.controller';
 
 /** Composition root of the gateway. */
@@ -43,6 +44,7 @@ export class GatewayModule {
         ...gatewayMetricProviders,
         SignalingMetrics,
         ...gatewayClusterProviders,
+        ...tracingProviders,
         ...rateLimitProviders,
         ...resumeProviders,
         AccessService,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportServer } from '@sg/platform';
+import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportServer, startTracing } from '@sg/platform';
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
 import { GatewayModule } from './gateway.module';
@@ -7,9 +7,13 @@ import { SignalingWsAdapter } from './signaling/signaling-ws.adapter';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(GatewayEnv, 'gateway', toGatewayConfig);
+  // before the app exists, so its first spans have somewhere to go (docs/operations.md, "Tracing")
+  const tracing = config.tracing ? startTracing(config.tracing, config.nodeId) : null;
   await bootstrapApp(GatewayModule.forRoot(config), config.http.host, config.http.port, {
     redis: config.redis,
-    summary: `WebSocket /ws; node ${config.nodeId}; Redis ${redisTarget(config.redis)}`,
+    summary: `WebSocket /ws; node ${config.nodeId}; Redis ${redisTarget(config.redis)}; tracing ${config.tracing ? `to ${config.tracing.endpoint}` : 'off'}`,
+    // the root spans the app ended while closing are exported before the process exits
+    afterClose: tracing ? () => tracing.shutdown() : undefined,
     // /ws shares the HTTP server with the probes and /metrics
     webSocketAdapter: (app) => new SignalingWsAdapter(app, { maxPayload: config.limits.messageMaxBytes }),
     // operator actions addressed to this node (PROTOCOL section 3)

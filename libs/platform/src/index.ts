@@ -23,3 +23,7 @@ export * from './redis/redis-target';
 export * from './redis/assert-redis-reachable';
 export * from './logging/quiet-boot-logger';
 export * from './web/static-page-assets';
+export * from './tracing/tracing-env';
+export * from './tracing/tracing-config';
+export * from './tracing/start-tracing';
+export * from './tracing/traceparent-context';

@@ -21,5 +21,6 @@ export * from './session/parse-session-event-batch';
 export * from './session/session-document';
 export * from './server-messages/relayed-frame';
 export * from './session/session-search-fields';
+export * from './tracing/traceparent';
 export * from './operator/operator-patterns';
 export * from './operator/operator-requests';

@@ -13,3 +13,4 @@ export * from './coturn-process';
 export * from './promql-metric-names';
 export * from './dashboard-queries';
 export * from './documented-metrics';
+export * from './otlp-receiver';

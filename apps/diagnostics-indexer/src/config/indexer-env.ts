@@ -1,7 +1,7 @@
-import { IntegerIn, StoreEnv } from '@sg/platform';
+import { IntegerIn, StoreEnv, withTracingEnv } from '@sg/platform';
 
 /** The indexer's environment (PROTOCOL sections 2 and 4; docs/configuration.md). */
-export class IndexerEnv extends StoreEnv {
+export class IndexerEnv extends withTracingEnv(StoreEnv, 'diagnostics-indexer') {
   override PORT: number = 8081;
 
   @IntegerIn(1_000, 3_600_000)

@@ -1,10 +1,12 @@
 import { Provider } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { type RedisConnection, RedisPeerRecordStore, RedisSessionDeadlines, RedisShardLeases, RedisStreamSessionEventSource, RedisStreamsTransport } from '@sg/cluster';
 import { REDIS_COMMANDS } from '@sg/platform';
 import { IndexedSessionEvents, PeerRecordStore, SESSION_EVENTS_PATTERN, SessionDeadlines, SessionEventSource, SessionIndexer, SessionIndexerObserver, SessionStore } from '@sg/session';
 import { CallQualityMetrics } from '../call-quality/call-quality-metrics';
 import { CallQualityRecordingStore } from '../call-quality/call-quality-recording-store';
 import { IndexerConfig } from '../config/indexer-config';
+import { traceSessionWrites } from '../tracing/tracing-session-store';
 import { IndexerMetrics } from './indexer-metrics';
 
 const RETRY_DELAY_MS = 100;
@@ -41,7 +43,8 @@ export const sessionIndexingProviders: Provider[] = [
     useFactory: (source: SessionEventSource, store: SessionStore, peers: PeerRecordStore, deadlines: SessionDeadlines, config: IndexerConfig, metrics: IndexerMetrics, callQuality: CallQualityMetrics) =>
       new SessionIndexer(
         source,
-        new CallQualityRecordingStore(store, config.rules, callQuality),
+        // with tracing on, each session's write is a span in its trace
+        new CallQualityRecordingStore(traceSessionWrites(config.tracing ? trace.getTracer('diagnostics-indexer') : null, store, config.nodeId), config.rules, callQuality),
         peers,
         deadlines,
         { rules: config.rules, batchEntries: config.indexing.batchEntries, idleWaitMs: idleWaitMs(config), retryDelayMs: RETRY_DELAY_MS },

@@ -4,6 +4,8 @@ import { REDIS_COMMANDS, REDIS_SUBSCRIBER } from '@sg/platform';
 import { NegotiationClock, NodeRegistry, PeerBus, RoomDirectory, RoomHub, SessionEventSink } from '@sg/room';
 import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
+import { SessionTracing } from '../tracing/session-tracing';
+import { traceSessionEvents } from '../tracing/tracing-session-event-sink';
 
 const logger = new Logger('GatewayCluster');
 
@@ -25,9 +27,10 @@ export const gatewayClusterProviders: Provider[] = [
   },
   {
     provide: SessionEventSink,
-    inject: [REDIS_COMMANDS, GatewayConfig, SignalingMetrics],
-    useFactory: (redis: RedisConnection, config: GatewayConfig, metrics: SignalingMetrics) =>
-      new RedisStreamSessionEventSink(
+    inject: [REDIS_COMMANDS, GatewayConfig, SignalingMetrics, SessionTracing],
+    // with tracing on, each event passes SessionTracing first (its spans, the session's traceparent)
+    useFactory: (redis: RedisConnection, config: GatewayConfig, metrics: SignalingMetrics, tracing: SessionTracing) =>
+      traceSessionEvents(tracing, new RedisStreamSessionEventSink(
         redis,
         {
           flushIntervalMs: config.sessionEvents.flushIntervalMs,
@@ -50,7 +53,7 @@ export const gatewayClusterProviders: Provider[] = [
           },
           pending: (events) => metrics.sessionEventsPending.set(events),
         },
-      ),
+      )),
   },
   { provide: NegotiationClock, useFactory: () => new NegotiationClock() },
   {

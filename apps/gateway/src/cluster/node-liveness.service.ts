@@ -6,6 +6,7 @@ import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { CLOSE_CODE } from '../signaling/close-codes';
 import { DepartureService } from '../signaling/departure.service';
 import { SignalingGateway } from '../signaling/signaling.gateway';
+import { SessionTracing } from '../tracing/session-tracing';
 
 /**
  * This node's place in the cluster: subscribes to its bus address, heartbeats
@@ -32,6 +33,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
     private readonly gateway: SignalingGateway,
     private readonly metrics: SignalingMetrics,
     private readonly drain: DrainState,
+    private readonly tracing: SessionTracing,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,6 +41,7 @@ export class NodeLivenessService implements OnApplicationBootstrap {
     // subscribed before the first admission, so no announcement to this node is missed
     await this.bus.subscribe(this.config.nodeId, (message) => {
       this.metrics.fanout.observe(Math.max(0, Date.now() - message.sentAt) / 1000);
+      if (this.tracing.on) this.tracing.received(message);
       this.hub.receive(message);
     });
     await this.tick();

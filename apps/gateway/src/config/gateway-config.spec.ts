@@ -248,6 +248,7 @@ describe(toGatewayConfig.name, () => {
       },
       transport: { trustedProxies: [], requireWss: false },
       probe: { enabled: true, maxConcurrent: 20, maxSeconds: 30, iceAddress: undefined },
+      tracing: null,
     });
   });
 

@@ -1,4 +1,4 @@
-import { CommonConfig, EnvValidationError } from '@sg/platform';
+import { CommonConfig, EnvValidationError, TracingConfig, tracingConfig } from '@sg/platform';
 import type { IceServerConfig } from '@sg/room';
 import type { AuthConfig, JwtAlgorithm } from '../auth/auth-config';
 import type { GatewayEnv } from './gateway-env';
@@ -25,9 +25,12 @@ export class GatewayConfig extends CommonConfig {
   readonly transport: { trustedProxies: readonly string[]; requireWss: boolean };
   /** The probe peer (PROTOCOL section 1); `iceAddress` undefined: every interface of the node. */
   readonly probe: { enabled: boolean; maxConcurrent: number; maxSeconds: number; iceAddress: string | undefined };
+  /** Spans of each session's negotiation (docs/operations.md, "Tracing"); null: tracing is off. */
+  readonly tracing: TracingConfig | null;
 
   constructor(env: GatewayEnv) {
     super(env);
+    this.tracing = tracingConfig(env);
     this.admission = { roomCapacity: env.ROOM_CAPACITY, allowedOrigins: env.ALLOWED_ORIGINS };
     this.limits = {
       messageMaxBytes: env.MESSAGE_MAX_BYTES,

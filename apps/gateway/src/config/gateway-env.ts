@@ -1,4 +1,4 @@
-import { CommonEnv, IntegerIn, ToBoolean, ToList } from '@sg/platform';
+import { CommonEnv, IntegerIn, ToBoolean, ToList, withTracingEnv } from '@sg/platform';
 import { IsArray, IsBoolean, IsDefined, IsIn, IsIP, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { JWT_ALGORITHMS } from '../auth/auth-config';
 import { TrustedProxies } from '../auth/trusted-proxies';
@@ -8,7 +8,7 @@ const TURN_URL = /^turns?:[^\s,]+$/;
 const ORIGIN = /^(https?:\/\/[^\s/,]+|null)$/i;
 
 /** The gateway's environment (PROTOCOL sections 1, 2 and 4; docs/configuration.md). */
-export class GatewayEnv extends CommonEnv {
+export class GatewayEnv extends withTracingEnv(CommonEnv, 'gateway') {
   override PORT: number = 8080;
 
   @IntegerIn(1, 10_000)

@@ -19,6 +19,7 @@ import { GatewayConfig } from '../config/gateway-config';
 import { SignalingMetrics } from '../metrics/signaling-metrics';
 import { ProbeService } from '../probe/probe.service';
 import { MessageRateLimitService, RateLimitScope } from '../rate-limit/message-rate-limit.service';
+import { SessionTracing } from '../tracing/session-tracing';
 import type { ConnectedPeer } from './connected-peer';
 import { CLOSE_CODE } from './close-codes';
 
@@ -41,6 +42,7 @@ export class SignalDispatcher {
     private readonly metrics: SignalingMetrics,
     private readonly rateLimits: MessageRateLimitService,
     private readonly probe: ProbeService,
+    private readonly tracing: SessionTracing,
   ) {}
 
   /** Handles one text frame of an admitted peer, in the order the peer sent them. */
@@ -140,7 +142,9 @@ export class SignalDispatcher {
 
   private deliver(peer: ConnectedPeer, message: SignalMessage, targets: RoomMember[]): void {
     const frame = JSON.stringify(relayedFrame(message, peer.peerId));
-    this.hub.deliver(peer.room, targets, frame, message.type, peer.peerId);
+    // tracing off: one test, no other work; on: the sessions' trace goes with the signal to other nodes
+    const traced = this.tracing.on ? this.tracing.relaying(peer.room, peer.peerId, message.type, targets) : undefined;
+    this.hub.deliver(peer.room, targets, frame, message.type, peer.peerId, traced);
     const t = Date.now();
     // an offer's or answer's ICE credentials tell an ICE restart from a renegotiation (PROTOCOL section 2)
     const iceUfrag = message.type === 'candidate' ? undefined : iceUfragOf(message.sdp);

@@ -99,6 +99,24 @@ describe('NodeMessage codec', () => {
     });
 
     it('returns null for another version', () => {
+      const payload = encodeNodeMessage(minimal).replace(/^v1/, 'v9');
+
+      expect(decodeNodeMessage(payload)).toBeNull();
+    });
+
+    it('round-trips a traced message (v2), from and joined included', () => {
+      const traced: NodeMessage = { ...minimal, from: 'peer-a' as PeerId, joined, trace: 'peer-b=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+
+      expect(roundTrip(traced)).toStrictEqual(traced);
+    });
+
+    it('keeps the frame of a traced message intact, separators included', () => {
+      const frame = `x${SEPARATOR}y`;
+
+      expect(roundTrip({ ...minimal, frame, trace: 'peer-b=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })?.frame).toBe(frame);
+    });
+
+    it('returns null for a v2 payload missing its trace field', () => {
       const payload = encodeNodeMessage(minimal).replace(/^v1/, 'v2');
 
       expect(decodeNodeMessage(payload)).toBeNull();
@@ -119,6 +137,16 @@ describe('NodeMessage codec', () => {
 
       expect(encoded.startsWith(`v1${SEPARATOR}`)).toBe(true);
       expect(encoded.endsWith(`${SEPARATOR}${minimal.frame}`)).toBe(true);
+    });
+
+    it('writes v1 without a trace, so nodes that predate tracing read every untraced message', () => {
+      expect(encodeNodeMessage({ ...minimal, left: 'peer-d' as PeerId })).toBe(['v1', 'offer', 'room-1', '1700000000123', '', 'peer-b', '', 'peer-d', minimal.frame].join(SEPARATOR));
+    });
+
+    it('writes v2, the trace after left, with a trace', () => {
+      const trace = 'peer-b=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+      expect(encodeNodeMessage({ ...minimal, trace })).toBe(['v2', 'offer', 'room-1', '1700000000123', '', 'peer-b', '', '', trace, minimal.frame].join(SEPARATOR));
     });
   });
 });

@@ -20,6 +20,8 @@ export interface AppBootstrapOptions {
   readonly microservices?: (app: INestApplication) => MicroserviceOptions[];
   /** Request body bounds in place of Nest's default parsers (100 kB, no checks). */
   readonly jsonBody?: JsonBodyOptions;
+  /** Runs after the app has closed on SIGTERM/SIGINT, before the process exits: e.g. the last spans exported. */
+  readonly afterClose?: () => Promise<void>;
 }
 
 /** How request bodies are read when `AppBootstrapOptions.jsonBody` is set. */
@@ -46,7 +48,7 @@ export async function bootstrapApp(module: DynamicModule, host: string, port: nu
   await app.startAllMicroservices();
   await app.listen(port, host);
   logger.log(`listening on http://${host.includes(':') ? `[${host}]` : host}:${port}${options.summary ? `; ${options.summary}` : ''}`, 'Bootstrap');
-  exitCleanlyOnSignals(app);
+  exitCleanlyOnSignals(app, options.afterClose);
   return app;
 }
 
@@ -76,20 +78,23 @@ function useBoundedBodyParsers(app: NestExpressApplication, { limitBytes, check 
  * ends with 143; PROTOCOL section 4 wants exit 0 after a clean stop. Readiness
  * turns 503 first, so load balancers stop sending new connections.
  */
-function exitCleanlyOnSignals(app: INestApplication): void {
+function exitCleanlyOnSignals(app: INestApplication, afterClose: (() => Promise<void>) | undefined): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     app.get(DrainState).startDraining();
     app.get(Logger).log(`${signal} received: shutting down`);
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.get(Logger).error(`shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => afterClose?.().catch((error: unknown) => app.get(Logger).warn(`after shutdown: ${String(error)}`)))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.get(Logger).error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

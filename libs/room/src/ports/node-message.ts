@@ -18,4 +18,10 @@ export interface NodeMessage {
   readonly sentAt: number;
   readonly joined?: RoomMember;
   readonly left?: PeerId;
+  /**
+   * With tracing on, the trace of each addressed peer's session with `from`, so the receiving
+   * node continues it: `peer=traceparent` pairs joined by `,` (W3C traceparents of the sessions'
+   * root spans). Absent with tracing off.
+   */
+  readonly trace?: string;
 }

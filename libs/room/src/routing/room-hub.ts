@@ -197,7 +197,7 @@ export class RoomHub {
     frame: string,
     type: string,
     from: PeerId | undefined,
-    change?: Pick<NodeMessage, 'joined' | 'left'>,
+    change?: Pick<NodeMessage, 'joined' | 'left' | 'trace'>,
   ): void {
     const localRoom = this.rooms.get(room);
     let remote: RoomMember[] | undefined;

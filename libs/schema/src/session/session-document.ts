@@ -73,7 +73,10 @@ export interface SessionDocument {
   jitter_ms: number | null;
   bitrate_kbps: number | null;
   message_counts: Record<string, number>;
-  /** The session's OpenTelemetry trace id when tracing is on; always null until tracing exists. */
+  /**
+   * The session's OpenTelemetry trace id (32 hex digits) when tracing is on and the session's
+   * trace was sampled: the trace of its earliest traced event (docs/operations.md, "Tracing").
+   */
   trace_id: string | null;
   events: SessionTimelineEvent[];
 }

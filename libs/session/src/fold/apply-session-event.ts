@@ -58,6 +58,7 @@ export function applySessionEvent(session: SessionFold | null, event: SessionFol
   next.clock = Math.max(next.clock, event.t);
   next.lastEventAt = Math.max(next.lastEventAt, event.t);
   next.firstAt = Math.min(next.firstAt, event.t);
+  if (event.traceparent !== undefined && isEarlier(event.t, event.traceparent, next.trace)) next.trace = { t: event.t, v: event.traceparent };
   switch (event.kind) {
     case 'signal':
       applySignal(next, event);

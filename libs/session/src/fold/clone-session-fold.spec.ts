@@ -19,7 +19,7 @@ function at(ms: number): { t: number; room: RoomId; node: NodeId; position: stri
 /** One of every kind of change the fold makes: signals, states, stats, failures, resumes, departures. */
 function everyKindOfEvent(): SessionFoldEvent[] {
   return [
-    { ...at(0), kind: 'signal', signal: 'offer', from: A, to: B, iceUfrag: 'ua' },
+    { ...at(0), kind: 'signal', signal: 'offer', from: A, to: B, iceUfrag: 'ua', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     { ...at(10), kind: 'signal', signal: 'candidate', from: A, to: B, candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host' },
     { ...at(20), kind: 'signal', signal: 'answer', from: B, to: A, iceUfrag: 'ub' },
     { ...at(30), kind: 'state', peer: B, to: A, connectionState: 'connected', iceConnectionState: 'connected', signalingState: 'stable', iceGatheringState: 'complete' },

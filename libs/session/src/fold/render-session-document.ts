@@ -1,4 +1,4 @@
-import { PROBE_PEER_ID, type SessionConnectionState, type SessionDocument, type SessionKind, type SessionTimelineEvent } from '@sg/schema';
+import { PROBE_PEER_ID, traceIdOf, type SessionConnectionState, type SessionDocument, type SessionKind, type SessionTimelineEvent } from '@sg/schema';
 import { classifyOffers, offerKey, type OfferCounts } from './classify-offers';
 import { decideSessionEnding } from './decide-session-ending';
 import { compareText, compareTimelineEntries, insertInOrder } from './fold-order';
@@ -55,8 +55,7 @@ export function renderSessionDocument(fold: SessionFold, rules: SessionRules = D
     jitter_ms: fold.stats.jitter_ms?.v ?? null,
     bitrate_kbps: fold.stats.bitrate_kbps?.v ?? null,
     message_counts: { ...fold.messageCounts },
-    // tracing is not built yet: the field is in the contract, always null until it is
-    trace_id: null,
+    trace_id: fold.trace ? traceIdOf(fold.trace.v) : null,
     events: renderTimeline(fold, markers, offers, kind, createdAt),
   };
 }

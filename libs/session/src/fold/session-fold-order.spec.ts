@@ -25,6 +25,8 @@ const time = fc.integer({ min: 0, max: 80 }).map((step) => T0 + step * 500);
 const peer = fc.constantFrom(A, B);
 const other = (p: PeerId) => (p === A ? B : A);
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 3 });
+/** Two traces, as when both sides' nodes started one for the pair (offers crossing): the document keeps one whatever the order. */
+const traceparent = maybe(fc.constantFrom('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'));
 
 const stateEvent = fc
   .record({
@@ -34,6 +36,7 @@ const stateEvent = fc
     iceConnectionState: maybe(fc.constantFrom('new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed')),
     signalingState: maybe(fc.constantFrom('stable', 'have-local-offer', 'have-remote-offer')),
     reason: fc.option(fc.constantFrom('camera refused', 'hung up', 'gave up'), { nil: undefined, freq: 5 }),
+    traceparent,
   })
   .map(({ peer: p, ...fields }): EventBody => definedOnly({ kind: 'state', peer: p, to: other(p), ...fields }) as EventBody);
 
@@ -44,9 +47,10 @@ const signalEvent = fc
     signal: fc.constantFrom('offer', 'answer', 'candidate'),
     iceUfrag: maybe(fc.constantFrom('ua-1', 'ua-2', 'ub-1')),
     candidate: fc.constantFrom('candidate:1 1 udp 2122260223 192.168.1.2 50000 typ host', 'candidate:2 1 udp 1686052607 203.0.113.4 40000 typ srflx raddr 0.0.0.0 rport 0', 'candidate:3 1 tcp 41885439 203.0.113.9 3478 typ relay raddr 0.0.0.0 rport 0 tcptype passive', ''),
+    traceparent,
   })
-  .map(({ from, signal, iceUfrag, candidate, t }): EventBody =>
-    definedOnly({ kind: 'signal', t, signal, from, to: other(from), ...(signal === 'candidate' ? { candidate } : { iceUfrag }) }) as EventBody,
+  .map(({ from, signal, iceUfrag, candidate, t, traceparent: trace }): EventBody =>
+    definedOnly({ kind: 'signal', t, signal, from, to: other(from), traceparent: trace, ...(signal === 'candidate' ? { candidate } : { iceUfrag }) }) as EventBody,
   );
 
 const statsEvent = fc

@@ -129,4 +129,10 @@ export interface SessionFold {
   messageCounts: Record<string, number>;
   /** Ordered by time, newest TIMELINE_MAX_EVENTS kept. */
   timeline: TimelineEntry[];
+  /**
+   * The session's trace: the `traceparent` of its earliest traced event (by time, then by value,
+   * so any arrival order keeps the same one). Its parent span is the session's root span, which
+   * the indexer's writes join (`trace_id` in the document). Absent when no event was traced.
+   */
+  trace?: Timed<string>;
 }

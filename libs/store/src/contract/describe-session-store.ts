@@ -23,6 +23,14 @@ export function describeSessionStore(name: string, makeStore: () => Promise<Sess
       expect(await store.get(session.document.session_id)).toEqual(session.document);
     });
 
+    it('keeps the trace: trace_id in the document, the traceparent in the fold', async () => {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const session = storedSession({ room: 'room-1', a: 'pa', b: 'pb', at: T, outcome: 'connected', traceparent });
+      await store.write([session]);
+      expect((await store.get(session.document.session_id))?.trace_id).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+      expect((await store.loadFolds([session.document.session_id])).get(session.document.session_id)?.trace).toEqual({ t: T, v: traceparent });
+    });
+
     it('answers null for an unknown id', async () => {
       expect(await store.get('no-such-session' as SessionId)).toBeNull();
     });

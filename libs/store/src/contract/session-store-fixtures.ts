@@ -14,6 +14,8 @@ export interface SessionSpec {
   candidateB?: string;
   /** Offers A sends once connected with the ICE credentials of its first. */
   renegotiations?: number;
+  /** The session's trace, carried by its offer as a gateway with tracing on writes it. */
+  traceparent?: string;
 }
 
 /** A real session, folded from the events a gateway would write, for store tests; with `b: 'probe'`, a probe session (the probe is admitted by no one). */
@@ -26,7 +28,7 @@ export function storedSession(spec: SessionSpec): StoredSession {
     ...(b === PROBE_PEER_ID
       ? []
       : [{ kind: 'peer-joined', t: spec.at - 50, room, node: 'node-2' as NodeId, peer: b, user: spec.userB ?? null, remoteAddr: '203.0.113.7:50002', userAgent: 'Mozilla/5.0 Firefox/133' } as const]),
-    { kind: 'signal', t: spec.at, room, node: 'node-1' as NodeId, signal: 'offer', from: a, to: b, ...(spec.renegotiations ? { iceUfrag: 'ufrag-a' } : {}) },
+    { kind: 'signal', t: spec.at, room, node: 'node-1' as NodeId, signal: 'offer', from: a, to: b, ...(spec.renegotiations ? { iceUfrag: 'ufrag-a' } : {}), ...(spec.traceparent ? { traceparent: spec.traceparent } : {}) },
   ];
   if (spec.outcome !== 'new' && spec.outcome !== 'no-answer') {
     events.push({ kind: 'signal', t: spec.at + 300, room, node: 'node-2' as NodeId, signal: 'answer', from: b, to: a });

@@ -43,6 +43,8 @@ export function renderSessionDetails(session) {
         ['Session', session.session_id],
         ['Room', session.room_id],
         ['Kind', session.kind === 'probe' ? 'probe (connectivity test against the node\'s own peer)' : formatValue(session.kind)],
+        // the OpenTelemetry trace of the session: look it up by this id in the tracing backend (docs/operations.md, "Tracing")
+        ['Trace', session.trace_id ?? 'not traced', 'trace_id'],
       ],
       'session-ids',
     ),

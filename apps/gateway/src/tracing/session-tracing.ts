@@ -1,0 +1,291 @@
+import { OnApplicationShutdown } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { formatTraceparent, parseTraceparent } from '@sg/platform';
+import type { NodeMessage, RoomHub, RoomMember } from '@sg/room';
+import { reportsConnected, type NodeId, type PeerId, type RoomId, type SessionEvent, type SignalType, type StateReportedEvent } from '@sg/schema';
+import { classifyCandidate, sessionIdFor } from '@sg/session';
+
+/**
+ * How long a session's root span stays open without an outcome: the two negotiation deadlines'
+ * defaults (NEGOTIATION_TIMEOUT_MS, ICE_TIMEOUT_MS). Past it the indexer decides the ending.
+ */
+export const ROOT_SPAN_MAX_MS = 60_000;
+/** Sessions and admissions remembered per node; past it the oldest are forgotten (a later signal of theirs starts no span). */
+export const TRACED_SESSIONS_MAX = 100_000;
+const SWEEP_INTERVAL_MS = 5_000;
+
+/** A session's trace as this node knows it. */
+interface SessionTrace {
+  readonly room: RoomId;
+  readonly peers: readonly [PeerId, PeerId];
+  /** The context whose span is the session's root: the local span, or the remote one another node started. */
+  readonly parent: Context;
+  /** The root span's context, as session events and node messages carry it. */
+  readonly traceparent: string;
+  readonly sampled: boolean;
+  /** The root span, open, on the node that started it; null elsewhere and once ended. */
+  root: Span | null;
+  readonly rootStartedAt: number;
+}
+
+/** A local peer's admission: from the seat asked for (RoomMember.joinedAt) to its `welcome`. */
+interface Admission {
+  readonly start: number;
+  readonly end: number;
+  readonly resumed: boolean;
+}
+
+/**
+ * One trace per session (PROTOCOL section 2), across the gateway nodes and into the indexer
+ * (docs/operations.md, "Tracing"). The offerer's node starts the session's root span when the
+ * pair's first offer is relayed, from the later of the two peers' joins; every signal relayed is
+ * a span under it, on the sender's node (`signal offer`) and, across nodes, on the receiver's
+ * (`deliver offer`), which learns the root's context from the node message (NodeMessage.trace)
+ * and continues the trace for its own peer's signals and reports (`state connected`). Session
+ * events carry the root as `traceparent`, so the indexer's writes join the trace and the document
+ * gets its `trace_id`. The root ends with the offerer's first report of the connection
+ * (connected, failed, closed), a departure, or after ROOT_SPAN_MAX_MS.
+ *
+ * With tracing off (`on` false) nothing here is called: the relay path tests `on` and does no other work.
+ */
+export class SessionTracing implements OnApplicationShutdown {
+  readonly on: boolean;
+  private readonly sessions = new Map<string, SessionTrace>();
+  /** room + peer -> keys of its traced sessions, to forget them when it leaves. */
+  private readonly sessionsOfPeer = new Map<string, Set<string>>();
+  private readonly admissions = new Map<string, Admission>();
+  private readonly openRoots = new Set<SessionTrace>();
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly node: NodeId,
+    private readonly tracer: Tracer | null,
+    private readonly hub: Pick<RoomHub, 'members'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.on = tracer !== null;
+  }
+
+  /**
+   * A signal is about to be relayed from a local peer: the first offer of a pair starts its
+   * trace. Returns the trace context of the sessions with peers on other nodes, for the node
+   * messages; undefined when there is none.
+   */
+  relaying(room: RoomId, from: PeerId, type: SignalType, targets: readonly RoomMember[]): Pick<NodeMessage, 'trace'> | undefined {
+    let remote: string | undefined;
+    for (const target of targets) {
+      const session = this.sessions.get(sessionKey(room, from, target.peerId)) ?? (type === 'offer' ? this.startSession(room, from, target) : undefined);
+      if (session && target.node !== this.node) remote = `${remote === undefined ? '' : `${remote},`}${target.peerId}=${session.traceparent}`;
+    }
+    return remote === undefined ? undefined : { trace: remote };
+  }
+
+  /** A message from another node (called for every one while tracing is on): continues its sessions' traces here. */
+  received(message: NodeMessage): void {
+    if (message.left !== undefined) this.forgetPeer(message.room, message.left);
+    if (message.trace === undefined || message.from === undefined) return;
+    const now = this.now();
+    for (const entry of message.trace.split(',')) {
+      const at = entry.indexOf('=');
+      const peer = entry.slice(0, at) as PeerId;
+      if (at <= 0 || !message.to.includes(peer)) continue;
+      const session = this.sessions.get(sessionKey(message.room, message.from, peer)) ?? this.adoptSession(message.room, message.from, peer, entry.slice(at + 1));
+      if (!session) continue;
+      this.tracer
+        ?.startSpan(
+          `deliver ${message.type}`,
+          { kind: SpanKind.CONSUMER, startTime: Math.min(message.sentAt, now), attributes: { 'signaling.from': message.from, 'signaling.to': peer, 'signaling.node': this.node } },
+          session.parent,
+        )
+        .end(now);
+    }
+  }
+
+  /** A session event this node writes: spans for signals and reports, and the session's `traceparent` on it. */
+  recorded(event: SessionEvent): void {
+    switch (event.kind) {
+      case 'peer-joined':
+      case 'peer-resumed':
+        this.remember(this.admissions, peerKey(event.room, event.peer), { start: event.t, end: this.now(), resumed: event.kind === 'peer-resumed' });
+        return;
+      case 'peer-left':
+        this.forgetPeer(event.room, event.peer);
+        return;
+      case 'signal': {
+        const session = this.sessions.get(sessionKey(event.room, event.from, event.to));
+        if (!session) return;
+        if (session.sampled) event.traceparent = session.traceparent;
+        const attributes: Attributes = { 'signaling.from': event.from, 'signaling.to': event.to, 'signaling.node': this.node };
+        if (event.candidate !== undefined) {
+          attributes['signaling.candidate_type'] = event.candidate === '' ? 'end-of-candidates' : (classifyCandidate(event.candidate).kind ?? 'unknown');
+        }
+        if (event.iceUfrag !== undefined) attributes['signaling.ice_ufrag'] = event.iceUfrag;
+        // the relay itself is synchronous, microseconds: a span of the event's moment
+        this.tracer?.startSpan(`signal ${event.signal}`, { kind: SpanKind.PRODUCER, startTime: event.t, attributes }, session.parent).end(event.t);
+        return;
+      }
+      case 'state':
+      case 'stats': {
+        if (event.to === undefined) return;
+        const session = this.sessions.get(sessionKey(event.room, event.peer, event.to));
+        if (!session) return;
+        if (session.sampled) event.traceparent = session.traceparent;
+        if (event.kind === 'state') this.stateReported(session, event);
+        return;
+      }
+    }
+  }
+
+  /** Ends the root spans still open, so the SDK exports them when it flushes after the app closed. */
+  onApplicationShutdown(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    for (const session of [...this.openRoots]) this.endRoot(session, 'node-shutdown', this.now());
+  }
+
+  private startSession(room: RoomId, from: PeerId, target: RoomMember): SessionTrace | undefined {
+    if (!this.tracer) return undefined;
+    const now = this.now();
+    const admission = this.admissions.get(peerKey(room, from));
+    const offererJoinedAt = admission?.start ?? this.hub.members(room).get(from)?.joinedAt ?? now;
+    // the pair exists from the later of the two joins: that join belongs to this session, the earlier one does not
+    const startedAt = Math.min(now, Math.max(offererJoinedAt, target.joinedAt));
+    const root = this.tracer.startSpan(
+      'session',
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: startedAt,
+        attributes: {
+          'signaling.session_id': sessionIdFor(room, from, target.peerId),
+          'signaling.room': room,
+          'signaling.peer_a': from,
+          'signaling.peer_b': target.peerId,
+          'signaling.node_a': this.node,
+          'signaling.node_b': target.node,
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    const context = root.spanContext();
+    const session: SessionTrace = {
+      room,
+      peers: [from, target.peerId],
+      parent: trace.setSpan(ROOT_CONTEXT, root),
+      traceparent: formatTraceparent(context),
+      sampled: (context.traceFlags & TraceFlags.SAMPLED) !== 0,
+      root,
+      rootStartedAt: now,
+    };
+    this.add(session);
+    this.openRoots.add(session);
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+    if (admission && admission.start >= target.joinedAt) this.joinSpan(session, from, admission);
+    return session;
+  }
+
+  /** The first traced message of a session for a local peer: its trace goes on here. */
+  private adoptSession(room: RoomId, from: PeerId, local: PeerId, traceparent: string): SessionTrace | undefined {
+    const context = parseTraceparent(traceparent);
+    if (!context) return undefined;
+    const session: SessionTrace = {
+      room,
+      peers: [from, local],
+      parent: trace.setSpanContext(ROOT_CONTEXT, context),
+      traceparent,
+      sampled: (context.traceFlags & TraceFlags.SAMPLED) !== 0,
+      root: null,
+      rootStartedAt: this.now(),
+    };
+    this.add(session);
+    const admission = this.admissions.get(peerKey(room, local));
+    const otherJoinedAt = this.hub.members(room).get(from)?.joinedAt ?? 0;
+    if (admission && admission.start >= otherJoinedAt) this.joinSpan(session, local, admission);
+    return session;
+  }
+
+  private joinSpan(session: SessionTrace, peer: PeerId, admission: Admission): void {
+    this.tracer
+      ?.startSpan(
+        'join',
+        { kind: SpanKind.SERVER, startTime: admission.start, attributes: { 'signaling.peer': peer, 'signaling.node': this.node, 'signaling.resumed': admission.resumed } },
+        session.parent,
+      )
+      .end(admission.end);
+  }
+
+  /** A report of the connection: a span when it says how the connection is (not only signaling or gathering); the offerer's first outcome ends the root. */
+  private stateReported(session: SessionTrace, event: StateReportedEvent): void {
+    const shown = event.connectionState ?? event.iceConnectionState ?? (event.reason !== undefined ? 'reason' : undefined);
+    if (shown === undefined) return;
+    const attributes: Attributes = { 'signaling.peer': event.peer, 'signaling.node': this.node };
+    if (event.connectionState !== undefined) attributes['signaling.connection_state'] = event.connectionState;
+    if (event.iceConnectionState !== undefined) attributes['signaling.ice_connection_state'] = event.iceConnectionState;
+    if (event.reason !== undefined) attributes['signaling.reason'] = event.reason;
+    this.tracer?.startSpan(`state ${shown}`, { kind: SpanKind.INTERNAL, startTime: event.t, attributes }, session.parent).end(event.t);
+    if (session.root && event.peer === session.peers[0]) {
+      const outcome = reportsConnected(event) ? 'connected' : event.connectionState === 'failed' || event.iceConnectionState === 'failed' ? 'failed' : event.connectionState === 'closed' ? 'closed' : null;
+      if (outcome) this.endRoot(session, outcome, event.t);
+    }
+  }
+
+  private endRoot(session: SessionTrace, outcome: string, at: number): void {
+    if (!session.root) return;
+    session.root.setAttribute('signaling.outcome', outcome);
+    session.root.end(Math.max(at, session.rootStartedAt));
+    session.root = null;
+    this.openRoots.delete(session);
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const session of this.openRoots) if (now - session.rootStartedAt >= ROOT_SPAN_MAX_MS) this.endRoot(session, 'unsettled', now);
+  }
+
+  private add(session: SessionTrace): void {
+    const key = sessionKey(session.room, session.peers[0], session.peers[1]);
+    if (this.sessions.size >= TRACED_SESSIONS_MAX) this.forgetSession(this.sessions.keys().next().value as string);
+    this.sessions.set(key, session);
+    for (const peer of session.peers) {
+      const index = peerKey(session.room, peer);
+      const keys = this.sessionsOfPeer.get(index);
+      if (keys) keys.add(key);
+      else this.sessionsOfPeer.set(index, new Set([key]));
+    }
+  }
+
+  private forgetPeer(room: RoomId, peer: PeerId): void {
+    const index = peerKey(room, peer);
+    this.admissions.delete(index);
+    const keys = this.sessionsOfPeer.get(index);
+    if (!keys) return;
+    for (const key of [...keys]) this.forgetSession(key, 'peer-left');
+    this.sessionsOfPeer.delete(index);
+  }
+
+  private forgetSession(key: string, outcome = 'forgotten'): void {
+    const session = this.sessions.get(key);
+    if (!session) return;
+    this.endRoot(session, outcome, this.now());
+    this.sessions.delete(key);
+    for (const peer of session.peers) {
+      const index = peerKey(session.room, peer);
+      const keys = this.sessionsOfPeer.get(index);
+      keys?.delete(key);
+      if (keys?.size === 0) this.sessionsOfPeer.delete(index);
+    }
+  }
+
+  private remember(map: Map<string, Admission>, key: string, value: Admission): void {
+    if (map.size >= TRACED_SESSIONS_MAX && !map.has(key)) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  }
+}
+
+/** A session is a pair of peers in a room, either way round (PROTOCOL section 2). */
+function sessionKey(room: RoomId, peer: PeerId, other: PeerId): string {
+  return peer < other ? `${room} ${peer} ${other}` : `${room} ${other} ${peer}`;
+}
+
+function peerKey(room: RoomId, peer: PeerId): string {
+  return `${room} ${peer}`;
+}
