@@ -55,6 +55,8 @@ interface OtlpExport {
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   requests = 0;
+  /** Exports in protobuf (`application/x-protobuf`), counted, not decoded. */
+  protobufRequests = 0;
   bytes = 0;
   private readonly waiters = new Set<() => void>();
 
@@ -113,6 +115,7 @@ export class OtlpReceiver {
         return;
       }
       const json = (request.headers['content-type'] ?? '').includes('json');
+      if ((request.headers['content-type'] ?? '').includes('protobuf')) this.protobufRequests += 1;
       if (json) {
         const raw = request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
         this.receive(JSON.parse(raw.toString('utf8')) as OtlpExport);
