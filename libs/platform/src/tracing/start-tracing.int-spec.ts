@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { OtlpReceiver } from '@sg/testing';
 import { startTracing } from './start-tracing';
@@ -41,5 +43,26 @@ describe(startTracing.name, () => {
     expect(receiver.requests).toBe(before.requests + 1);
     expect(receiver.protobufRequests).toBe(1);
     expect(receiver.spans).toHaveLength(before.spans);
+  });
+
+  it('gives up the last export after 2 s when the collector does not answer', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      // the export's own timeout, past the 2 s: shutdown must not wait for it
+      process.env['OTEL_EXPORTER_OTLP_TIMEOUT'] = '3500';
+      const tracing = startTracing({ endpoint: 'silent', protocol: 'http/json', serviceName: 'gateway' }, 'node-7');
+      trace.getTracer('test').startSpan('session').end();
+      const started = Date.now();
+      await tracing.shutdown();
+
+      expect(Date.now() - started).toBeLessThan(3_000);
+      // the abandoned export ends by its own timeout; the test leaves nothing running
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });

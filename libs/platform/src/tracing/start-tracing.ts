@@ -6,11 +6,13 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { TracingConfig } from './tracing-config';
 
-/** The OpenTelemetry SDK of a running app: flushes and stops with `shutdown()`, after the app has closed. */
+/** The OpenTelemetry SDK of a running app: flushes and stops with `shutdown()`, after the app has closed (at most `SHUTDOWN_FLUSH_MS`). */
 export interface RunningTracing {
   shutdown(): Promise<void>;
 }
 
+/** The longest the last export may hold the process's exit: a collector that is down must not delay a drained node's exit. */
+const SHUTDOWN_FLUSH_MS = 2_000;
 /** One warning per distinct message per minute: an unreachable collector fails every export. */
 const REPEAT_WARNING_MS = 60_000;
 
@@ -33,7 +35,9 @@ export function startTracing(config: TracingConfig, nodeId: string): RunningTrac
     textMapPropagator: null,
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    shutdown: () => Promise.race([sdk.shutdown(), new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]),
+  };
 }
 
 /** The SDK's own complaints (export failures) as warnings of the app's logger, each at most once a minute. */
