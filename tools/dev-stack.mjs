@@ -96,6 +96,7 @@ console.log(
   [
     '',
     'Signaling gateway  ws://127.0.0.1:8080/ws?room=ROOM',
+    'Connectivity test  http://127.0.0.1:8080/connectivity',
     'Indexer            http://127.0.0.1:8081/readyz',
     'Admin search       http://127.0.0.1:8082/ (admin API key in data/admin-api-key)',
     'Ctrl-C stops the stack.',
