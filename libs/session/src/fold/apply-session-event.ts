@@ -8,15 +8,16 @@ import {
   type StateReportedEvent,
   type StatsReportedEvent,
 } from '@sg/schema';
-import { candidateMarkers, classifyCandidate } from './classify-candidate';
+import { candidateMarkers } from './classify-candidate';
 import { cloneSessionFold } from './clone-session-fold';
-import { compareNotes, compareSdps, compareText, compareTimed, compareTimelineEntries, END_OF_CANDIDATES, insertInOrder, isEarlier, isLater } from './fold-order';
+import { compareNotes, compareSdps, compareText, compareTimed, compareTimelineEntries, insertInOrder, isEarlier, isLater } from './fold-order';
 import type { PeerProfile, SessionFoldEvent } from './session-fold-event';
 import type { SdpRecord, SessionFold, Side, SideFold, StateNote, TimelineEntry } from './session-fold';
 import { TIMELINE_MAX_EVENTS } from './session-rules';
 import { sessionIdFor } from './session-id';
 import { isNotable, notesOf, reportsClosed } from './state-notes';
 import { compareStreamPositions } from './stream-position';
+import { describeCandidate, describeState, describeStats } from './timeline-details';
 
 /**
  * Reports that may end a session (failed, with a reason, closed), the earliest kept. Those a
@@ -353,34 +354,4 @@ function addToTimeline(session: SessionFold, entry: TimelineEntry): void {
   const timeline = session.timeline;
   insertInOrder(timeline, entry, compareTimelineEntries);
   if (timeline.length > TIMELINE_MAX_EVENTS) timeline.splice(0, timeline.length - TIMELINE_MAX_EVENTS);
-}
-
-function describeCandidate(line: string): string {
-  if (line.trim() === '') return END_OF_CANDIDATES;
-  const candidate = classifyCandidate(line);
-  return [candidate.kind ?? 'unknown', candidate.transport, candidate.mdns ? 'mdns' : null].filter(Boolean).join(' ');
-}
-
-function describeState(event: StateReportedEvent): string {
-  const parts: string[] = [];
-  if (event.connectionState) parts.push(`connection ${event.connectionState}`);
-  if (event.iceConnectionState) parts.push(`ice ${event.iceConnectionState}`);
-  if (event.signalingState) parts.push(`signaling ${event.signalingState}`);
-  if (event.iceGatheringState) parts.push(`gathering ${event.iceGatheringState}`);
-  if (event.dtlsState) parts.push(`dtls ${event.dtlsState}`);
-  if (event.reason) parts.push(`reason: ${event.reason}`);
-  return parts.join(', ');
-}
-
-function describeStats(event: StatsReportedEvent): string {
-  const r = event.report;
-  const parts: string[] = [];
-  if (r.rttMs !== undefined) parts.push(`rtt ${r.rttMs} ms`);
-  if (r.packetLossPct !== undefined) parts.push(`loss ${r.packetLossPct}%`);
-  if (r.jitterMs !== undefined) parts.push(`jitter ${r.jitterMs} ms`);
-  if (r.bitrateKbps !== undefined) parts.push(`${r.bitrateKbps} kbps`);
-  if (r.localCandidateType !== undefined || r.remoteCandidateType !== undefined) {
-    parts.push(`${r.localCandidateType ?? '?'} -> ${r.remoteCandidateType ?? '?'}${r.protocol ? ` (${r.protocol})` : ''}`);
-  }
-  return parts.join(', ');
 }
