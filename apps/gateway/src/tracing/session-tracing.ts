@@ -90,7 +90,8 @@ export class SessionTracing implements OnApplicationShutdown {
       const peer = entry.slice(0, at) as PeerId;
       if (at <= 0 || !message.to.includes(peer)) continue;
       const session = this.sessions.get(sessionKey(message.room, message.from, peer)) ?? this.adoptSession(message.room, message.from, peer, entry.slice(at + 1));
-      if (!session) continue;
+      // an unsampled session only needs its context kept: its spans would record nothing
+      if (!session?.sampled) continue;
       this.tracer
         ?.startSpan(
           `deliver ${message.type}`,
@@ -113,8 +114,8 @@ export class SessionTracing implements OnApplicationShutdown {
         return;
       case 'signal': {
         const session = this.sessions.get(sessionKey(event.room, event.from, event.to));
-        if (!session) return;
-        if (session.sampled) event.traceparent = session.traceparent;
+        if (!session?.sampled) return;
+        event.traceparent = session.traceparent;
         const attributes: Attributes = { 'signaling.from': event.from, 'signaling.to': event.to, 'signaling.node': this.node };
         if (event.candidate !== undefined) {
           attributes['signaling.candidate_type'] = event.candidate === '' ? 'end-of-candidates' : (classifyCandidate(event.candidate).kind ?? 'unknown');
@@ -204,6 +205,7 @@ export class SessionTracing implements OnApplicationShutdown {
   }
 
   private joinSpan(session: SessionTrace, peer: PeerId, admission: Admission): void {
+    if (!session.sampled) return;
     this.tracer
       ?.startSpan(
         'join',
@@ -213,17 +215,22 @@ export class SessionTracing implements OnApplicationShutdown {
       .end(admission.end);
   }
 
-  /** A report of the connection: a span when it says how the connection is (not only signaling or gathering); the offerer's first outcome ends the root. */
+  /**
+   * A report of the connection: a span when it says how the connection is (not only signaling
+   * or gathering) and the session is sampled; the offerer's first outcome ends the root.
+   */
   private stateReported(session: SessionTrace, event: StateReportedEvent): void {
     const shown = event.connectionState ?? event.iceConnectionState ?? (event.reason !== undefined ? 'reason' : undefined);
     if (shown === undefined) return;
-    const attributes: Attributes = { 'signaling.peer': event.peer, 'signaling.node': this.node };
-    if (event.connectionState !== undefined) attributes['signaling.connection_state'] = event.connectionState;
-    if (event.iceConnectionState !== undefined) attributes['signaling.ice_connection_state'] = event.iceConnectionState;
-    if (event.reason !== undefined) attributes['signaling.reason'] = event.reason;
-    this.tracer?.startSpan(`state ${shown}`, { kind: SpanKind.INTERNAL, startTime: event.t, attributes }, session.parent).end(event.t);
+    if (session.sampled) {
+      const attributes: Attributes = { 'signaling.peer': event.peer, 'signaling.node': this.node };
+      if (event.connectionState !== undefined) attributes['signaling.connection_state'] = event.connectionState;
+      if (event.iceConnectionState !== undefined) attributes['signaling.ice_connection_state'] = event.iceConnectionState;
+      if (event.reason !== undefined) attributes['signaling.reason'] = event.reason;
+      this.tracer?.startSpan(`state ${shown}`, { kind: SpanKind.INTERNAL, startTime: event.t, attributes }, session.parent).end(event.t);
+    }
     if (session.root && event.peer === session.peers[0]) {
-      const outcome = reportsConnected(event) ? 'connected' : event.connectionState === 'failed' || event.iceConnectionState === 'failed' ? 'failed' : event.connectionState === 'closed' ? 'closed' : null;
+      const outcome = outcomeOf(event);
       if (outcome) this.endRoot(session, outcome, event.t);
     }
   }
@@ -279,6 +286,13 @@ export class SessionTracing implements OnApplicationShutdown {
     if (map.size >= TRACED_SESSIONS_MAX && !map.has(key)) map.delete(map.keys().next().value as string);
     map.set(key, value);
   }
+}
+
+/** How a report of the offerer settles its session's negotiation, if it does: the root ends then. */
+function outcomeOf(event: StateReportedEvent): 'connected' | 'failed' | 'closed' | null {
+  if (reportsConnected(event)) return 'connected';
+  if (event.connectionState === 'failed' || event.iceConnectionState === 'failed') return 'failed';
+  return event.connectionState === 'closed' ? 'closed' : null;
 }
 
 /** A session is a pair of peers in a room, either way round (PROTOCOL section 2). */
