@@ -1,5 +1,6 @@
 export * from './room-member';
 export * from './ports/peer-sink';
+export * from './ports/serialized-frame';
 export * from './ports/room-directory';
 export * from './ports/node-message';
 export * from './ports/peer-bus';

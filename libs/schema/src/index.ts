@@ -20,6 +20,7 @@ export * from './session/parse-session-event';
 export * from './session/parse-session-event-batch';
 export * from './session/session-document';
 export * from './server-messages/relayed-frame';
+export * from './server-messages/relayed-frame-bytes';
 export * from './session/session-search-fields';
 export * from './tracing/traceparent';
 export * from './operator/operator-patterns';

@@ -11,16 +11,22 @@ const ADMISSION_RESULTS: readonly string[] = ['admitted', 'full', 'bad-request',
 
 type Direction = 'in' | 'out';
 
+const DIRECTIONS: readonly Direction[] = ['in', 'out'];
+
+/** Frames of one type and direction counted since Prometheus last read the counter. */
+interface PendingCount {
+  count: number;
+}
+
 /**
- * The gateway's metrics with label children bound once: a labelled inc() on
- * the relay path would otherwise hash its label set on every message.
+ * The gateway's metrics, cheap on the relay path. Frames (two counts per relayed signal)
+ * are counted in plain numbers and added to `signaling_messages_total` when it is read:
+ * prom-client's labelled inc(), a bound child's too, hashes and validates its label set
+ * on every call.
  */
 @Injectable()
 export class SignalingMetrics {
-  private readonly messageCounters = {
-    in: new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>(),
-    out: new Map<string, ReturnType<Counter<'msg_type' | 'direction'>['labels']>>(),
-  };
+  private readonly pendingMessages: Record<Direction, Map<string, PendingCount>> = { in: new Map(), out: new Map() };
 
   constructor(
     @InjectMetric(METRIC.websocketsActive) readonly websocketsActive: Gauge,
@@ -42,17 +48,21 @@ export class SignalingMetrics {
     // every labelled series exists from start-up at 0, so dashboards and increase() see the first event
     for (const result of ADMISSION_RESULTS) admissions.inc({ result }, 0);
     for (const reason of PEER_LEFT_REASONS) peersLeft.inc({ reason }, 0);
+    // prom-client calls a metric's `collect` (a CounterConfiguration hook) on every read of it
+    const counter = messages as Counter<'msg_type' | 'direction'> & { collect?: (this: unknown) => void | Promise<void> };
+    const addPending = () => this.addPendingMessages();
+    const previous = counter.collect;
+    counter.collect = function (this: unknown) {
+      addPending();
+      return previous?.call(this);
+    };
   }
 
   /** Counts one frame; `type` is a protocol message type or `invalid`, never free text. */
   message(type: string, direction: Direction): void {
-    const counters = this.messageCounters[direction];
-    let child = counters.get(type);
-    if (!child) {
-      child = this.messages.labels(type, direction);
-      counters.set(type, child);
-    }
-    child.inc();
+    const pending = this.pendingMessages[direction].get(type);
+    if (pending) pending.count++;
+    else this.pendingMessages[direction].set(type, { count: 1 });
   }
 
   admission(result: AdmissionResult): void {
@@ -61,6 +71,16 @@ export class SignalingMetrics {
 
   peerLeft(reason: PeerLeftReason): void {
     this.peersLeft.labels(reason).inc();
+  }
+
+  private addPendingMessages(): void {
+    for (const direction of DIRECTIONS) {
+      for (const [type, pending] of this.pendingMessages[direction]) {
+        if (pending.count === 0) continue;
+        this.messages.inc({ msg_type: type, direction }, pending.count);
+        pending.count = 0;
+      }
+    }
   }
 
   /** Times a Redis call on a control path (admission, leave, heartbeat). */

@@ -1,10 +1,13 @@
-import type { PeerSink, RoomMember } from '@sg/room';
+import type { PeerSink, RoomMember, SerializedFrame } from '@sg/room';
 import type { PeerId, RoomId } from '@sg/schema';
 import { WebSocket } from 'ws';
 import { CLOSE_CODE } from './close-codes';
 
 /** Frames a peer may send before its admission completes; more is abuse. */
 const EARLY_FRAME_LIMIT = 32;
+
+/** Every frame the gateway sends is JSON text, also when it hands `ws` the text's bytes. */
+const TEXT_FRAME = { binary: false } as const;
 
 /**
  * One peer's socket and what the gateway knows about how it is ending. It is
@@ -19,11 +22,11 @@ export class ConnectedPeer implements PeerSink {
   alive = true;
   /** Set once admitted; frames that arrive before are held in `early`. */
   member: RoomMember | null = null;
-  readonly early: string[] = [];
+  readonly early: Buffer[] = [];
   /** Called once when the peer is closed for not reading its socket, to count it. */
   onBackpressure: () => void = () => undefined;
   /** Frames held while a routing lookup is in flight, to keep the peer's order. */
-  backlog: string[] | null = null;
+  backlog: Buffer[] | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -40,7 +43,11 @@ export class ConnectedPeer implements PeerSink {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  send(frame: string): void {
+  /**
+   * Sends one frame. Bytes go to the socket as they are; a string is encoded and copied
+   * once more on its way to the kernel, which is why relayed signals come as bytes.
+   */
+  send(frame: SerializedFrame): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     // a peer that does not read its socket must not grow our memory without bound;
     // ws never blocks a send, so the room's other peers are not slowed by it
@@ -49,11 +56,11 @@ export class ConnectedPeer implements PeerSink {
       this.onBackpressure();
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, TEXT_FRAME);
   }
 
-  /** Holds a frame that arrived before admission; false when over the limit. */
-  holdEarly(frame: string): boolean {
+  /** Holds a frame (its UTF-8 text) that arrived before admission; false when over the limit. */
+  holdEarly(frame: Buffer): boolean {
     if (this.early.length >= EARLY_FRAME_LIMIT) return false;
     this.early.push(frame);
     return true;

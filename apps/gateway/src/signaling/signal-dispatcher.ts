@@ -7,8 +7,10 @@ import {
   PROBE_PEER_ID,
   PeerId,
   relayedFrame,
+  relayedFrameBytes,
   reportsConnected,
   SignalMessage,
+  SignalRelayedEvent,
   STATS_REPORT_KEYS,
   StateMessage,
   StateReportedEvent,
@@ -45,8 +47,8 @@ export class SignalDispatcher {
     private readonly tracing: SessionTracing,
   ) {}
 
-  /** Handles one text frame of an admitted peer, in the order the peer sent them. */
-  handle(peer: ConnectedPeer, raw: string): void {
+  /** Handles one text frame (its UTF-8 bytes) of an admitted peer, in the order the peer sent them. */
+  handle(peer: ConnectedPeer, raw: Buffer): void {
     if (peer.backlog) {
       if (peer.backlog.length < BACKLOG_LIMIT) peer.backlog.push(raw);
       else peer.close(CLOSE_CODE.tryAgainLater, 'too many frames in flight');
@@ -68,8 +70,8 @@ export class SignalDispatcher {
     this.sendError(peer, 'schema-error', message, ref);
   }
 
-  private process(peer: ConnectedPeer, raw: string): void {
-    const parsed = parseClientMessage(raw);
+  private process(peer: ConnectedPeer, raw: Buffer): void {
+    const parsed = parseClientMessage(raw.toString());
     // every frame counts, invalid ones too; a peer over its limit may still say bye
     const limited = this.rateLimits.check(peer);
     if (limited !== null && !(parsed.ok && parsed.message.type === 'bye')) {
@@ -83,7 +85,7 @@ export class SignalDispatcher {
       case 'answer':
       case 'candidate':
         if (message.to === PROBE_PEER_ID) return this.toProbe(peer, message);
-        return this.relay(peer, message);
+        return this.relay(peer, message, raw);
       case 'state':
         // an empty `to` names no peer: answered, never recorded
         if (message.to === '') return this.unknownPeer(peer, message);
@@ -122,10 +124,10 @@ export class SignalDispatcher {
     }
   }
 
-  private relay(peer: ConnectedPeer, message: SignalMessage): void {
+  private relay(peer: ConnectedPeer, message: SignalMessage, raw: Buffer): void {
     const to = message.to as PeerId | undefined;
     const route = this.hub.route(peer.room, peer.peerId, to);
-    if (route.ok) return this.deliver(peer, message, route.targets);
+    if (route.ok) return this.deliver(peer, message, raw, route.targets);
     if (to === undefined || to === peer.peerId) return this.unknownPeer(peer, message);
     // a peer that joined on another node a moment ago may not be in this node's view yet
     peer.backlog = [];
@@ -133,15 +135,16 @@ export class SignalDispatcher {
       (member) => {
         if (member) {
           this.hub.learn(peer.room, member);
-          this.deliver(peer, message, [member]);
+          this.deliver(peer, message, raw, [member]);
         } else this.unknownPeer(peer, message);
       },
       () => this.unknownPeer(peer, message),
     ).finally(() => this.drainBacklog(peer));
   }
 
-  private deliver(peer: ConnectedPeer, message: SignalMessage, targets: RoomMember[]): void {
-    const frame = JSON.stringify(relayedFrame(message, peer.peerId));
+  private deliver(peer: ConnectedPeer, message: SignalMessage, raw: Buffer, targets: RoomMember[]): void {
+    // the received bytes with `from` spliced in when they hold only relayed fields, else re-serialised
+    const frame = relayedFrameBytes(raw, message, peer.peerId) ?? JSON.stringify(relayedFrame(message, peer.peerId));
     // tracing off: one test, no other work; on: the sessions' trace goes with the signal to other nodes
     const traced = this.tracing.on ? this.tracing.relaying(peer.room, peer.peerId, message.type, targets) : undefined;
     this.hub.deliver(peer.room, targets, frame, message.type, peer.peerId, traced);
@@ -149,17 +152,10 @@ export class SignalDispatcher {
     // an offer's or answer's ICE credentials tell an ICE restart from a renegotiation (PROTOCOL section 2)
     const iceUfrag = message.type === 'candidate' ? undefined : iceUfragOf(message.sdp);
     for (const target of targets) {
-      this.events.record({
-        kind: 'signal',
-        t,
-        room: peer.room,
-        node: this.config.nodeId,
-        signal: message.type,
-        from: peer.peerId,
-        to: target.peerId,
-        ...(message.type === 'candidate' ? { candidate: message.candidate } : {}),
-        ...(iceUfrag !== undefined ? { iceUfrag } : {}),
-      });
+      const event: SignalRelayedEvent = { kind: 'signal', t, room: peer.room, node: this.config.nodeId, signal: message.type, from: peer.peerId, to: target.peerId };
+      if (message.type === 'candidate') event.candidate = message.candidate;
+      else if (iceUfrag !== undefined) event.iceUfrag = iceUfrag;
+      this.events.record(event);
     }
   }
 
@@ -223,7 +219,7 @@ export class SignalDispatcher {
     for (let i = 0; i < backlog.length; i++) {
       if (peer.backlog) {
         // another lookup started: keep the rest behind it, in order
-        (peer.backlog as string[]).push(...backlog.slice(i));
+        (peer.backlog as Buffer[]).push(...backlog.slice(i));
         return;
       }
       this.process(peer, backlog[i]);

@@ -17,14 +17,22 @@ import { DepartureService } from './departure.service';
 import { SignalDispatcher } from './signal-dispatcher';
 import { bindFrames } from './signaling-ws.adapter';
 
+/** The close code of a connection lost without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
+
+const NO_TEXT = Buffer.alloc(0);
+
+/** A frame's bytes as one Buffer: ws gives one for the sockets' default binaryType ('nodebuffer'). */
+function frameBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
 /**
  * The `/ws` endpoint (LiveKit's rtcservice, as a Nest gateway): its lifecycle hooks
  * admit sockets, report closes and ping peers; every frame goes to the dispatcher
  * through SignalingWsAdapter's frame binding, registered in afterInit. No room logic here.
  */
-/** The close code of a connection lost without a close frame. */
-const ABNORMAL_CLOSURE = 1006;
-
 @WebSocketGateway({ path: '/ws' })
 export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnApplicationShutdown {
   private readonly logger = new Logger(SignalingGateway.name);
@@ -126,11 +134,12 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     const peer = this.peers.get(ws);
     if (!peer) return;
     if (!peer.member) {
-      if (!peer.holdEarly(isBinary ? '' : data.toString())) peer.close(CLOSE_CODE.tryAgainLater, 'too many frames before welcome');
+      // a binary frame held now is answered as not JSON once admitted
+      if (!peer.holdEarly(isBinary ? NO_TEXT : frameBytes(data))) peer.close(CLOSE_CODE.tryAgainLater, 'too many frames before welcome');
       return;
     }
     if (isBinary) return this.dispatcher.reject(peer, 'frames must be JSON text, not binary');
-    this.dispatch(peer, data.toString());
+    this.dispatch(peer, frameBytes(data));
   }
 
   /** Closes every socket, e.g. when this node was declared dead by the cluster. */
@@ -147,7 +156,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
   }
 
   /** A bug met by one peer's frame ends that peer's socket, not the node and every peer on it. */
-  private dispatch(peer: ConnectedPeer, raw: string): void {
+  private dispatch(peer: ConnectedPeer, raw: Buffer): void {
     try {
       this.dispatcher.handle(peer, raw);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { PeerId } from '@sg/schema';
 import type { PeerSink } from '../ports/peer-sink';
+import type { SerializedFrame } from '../ports/serialized-frame';
 import type { RoomMember } from '../room-member';
 
 /** Frames held for a peer whose join is still being admitted. */
@@ -9,7 +10,7 @@ export const PENDING_QUEUE_LIMIT = 256;
 export interface PeerSlot {
   sink: PeerSink | null;
   /** Non-null while the join is pending: frames wait here until `welcome` is sent. */
-  queue: string[] | null;
+  queue: SerializedFrame[] | null;
 }
 
 /** One room as this node sees it: every member (any node) and the local slots. */
@@ -28,7 +29,7 @@ export class LocalRoom {
   }
 
   /** Hands a frame to a local peer: sent, queued while pending, or dropped while detached. */
-  deliverTo(peerId: PeerId, frame: string): boolean {
+  deliverTo(peerId: PeerId, frame: SerializedFrame): boolean {
     const slot = this.slots.get(peerId);
     if (!slot) return false;
     if (slot.queue !== null) {

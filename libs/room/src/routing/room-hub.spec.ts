@@ -2,6 +2,7 @@ import type { NodeId, PeerId, RoomId } from '@sg/schema';
 import type { NodeMessage } from '../ports/node-message';
 import { PeerBus } from '../ports/peer-bus';
 import type { PeerSink } from '../ports/peer-sink';
+import { frameText, type SerializedFrame } from '../ports/serialized-frame';
 import type { RoomMember } from '../room-member';
 import { DeliveryObserver, RoomHub } from './room-hub';
 
@@ -32,14 +33,14 @@ class RecordingObserver implements DeliveryObserver {
 }
 
 class RecordingSink implements PeerSink {
-  readonly frames: string[] = [];
+  readonly frames: SerializedFrame[] = [];
 
-  send(frame: string): void {
+  send(frame: SerializedFrame): void {
     this.frames.push(frame);
   }
 
   get parsed(): unknown[] {
-    return this.frames.map((frame) => JSON.parse(frame));
+    return this.frames.map((frame) => JSON.parse(frameText(frame)));
   }
 }
 
@@ -408,6 +409,35 @@ describe(RoomHub.name, () => {
       expect(bus.published).toEqual([
         { node: NODE_B, message: { room: ROOM, to: ['b1'], frame: 'frame', type: 'candidate', from: 'p1', sentAt: NOW } },
       ]);
+    });
+
+    it('hands local peers a frame given as bytes as those bytes', () => {
+      const { hub } = setup();
+      const sink = join(hub, ROOM, member('p1'));
+      const bytes = new TextEncoder().encode('{"type":"offer","sdp":"v=0","from":"p0"}');
+      hub.deliver(ROOM, [member('p1')], bytes, 'offer', 'p0' as PeerId);
+
+      expect(sink.frames[sink.frames.length - 1]).toBe(bytes);
+    });
+
+    it('publishes the text of a frame given as bytes to other nodes', () => {
+      const { hub, bus } = setup();
+      join(hub, ROOM, member('p1'));
+      bus.published.length = 0;
+      hub.deliver(ROOM, [member('b1', NODE_B)], new TextEncoder().encode('{"type":"answer","sdp":"é"}'), 'answer', 'p1' as PeerId);
+
+      expect(bus.published.map(({ message }) => message.frame)).toEqual(['{"type":"answer","sdp":"é"}']);
+    });
+
+    it('hands the text of a frame given as bytes to the undeliverable handler', () => {
+      const { hub } = setup();
+      const undeliverable: unknown[] = [];
+      hub.onUndeliverable((room, peerId, frame) => undeliverable.push(frame));
+      join(hub, ROOM, member('p1'));
+      hub.detach(ROOM, 'p1' as PeerId);
+      hub.deliver(ROOM, [member('p1')], new TextEncoder().encode('{"type":"candidate","candidate":""}'), 'candidate', 'p0' as PeerId);
+
+      expect(undeliverable).toEqual(['{"type":"candidate","candidate":""}']);
     });
   });
 

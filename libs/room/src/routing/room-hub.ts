@@ -2,6 +2,7 @@ import type { NodeId, PeerId, PeerLeftReason, RoomId } from '@sg/schema';
 import type { NodeMessage } from '../ports/node-message';
 import type { PeerBus } from '../ports/peer-bus';
 import type { PeerSink } from '../ports/peer-sink';
+import { frameText, type SerializedFrame } from '../ports/serialized-frame';
 import type { RoomMember } from '../room-member';
 import { groupByNode } from './group-by-node';
 import { LocalRoom } from './local-room';
@@ -190,11 +191,14 @@ export class RoomHub {
     return routeSignal(this.members(room), from, to);
   }
 
-  /** Sends one frame to members wherever they are: local sinks, then one publish per remote node. */
+  /**
+   * Sends one frame to members wherever they are: local sinks, then one publish per remote
+   * node. Local peers get the frame as given (bytes stay bytes); the bus carries its text.
+   */
   deliver(
     room: RoomId,
     targets: Iterable<RoomMember>,
-    frame: string,
+    frame: SerializedFrame,
     type: string,
     from: PeerId | undefined,
     change?: Pick<NodeMessage, 'joined' | 'left' | 'trace'>,
@@ -207,8 +211,9 @@ export class RoomHub {
     }
     if (!remote) return;
     const sentAt = this.now();
+    const text = frameText(frame);
     for (const [node, peers] of groupByNode(remote)) {
-      const message: NodeMessage = { room, to: peers, frame, type, from, sentAt, ...change };
+      const message: NodeMessage = { room, to: peers, frame: text, type, from, sentAt, ...change };
       this.bus.publish(node, message);
     }
   }
@@ -267,14 +272,14 @@ export class RoomHub {
     localRoom: LocalRoom,
     room: RoomId,
     peerId: PeerId,
-    frame: string,
+    frame: SerializedFrame,
     type: string,
     from: PeerId | undefined,
   ): void {
     // the membership check is what keeps a frame inside its room, even if a
     // remote node addressed a peer of another room
     if (localRoom.deliverTo(peerId, frame)) this.observer.delivered(room, peerId, type, from);
-    else this.undeliverable(room, peerId, frame, type, from, null);
+    else this.undeliverable(room, peerId, frameText(frame), type, from, null);
   }
 
   private dropSlot(room: RoomId, peerId: PeerId): void {

@@ -22,6 +22,10 @@ describe(compileValidator.name, () => {
     'a'.repeat(257),
     'a'.repeat(1_025),
     'a'.repeat(32_769),
+    // surrogate pairs: over a limit in UTF-16 units, within it in characters, and over both
+    '\u{1F600}'.repeat(40),
+    '\u{1F600}'.repeat(70),
+    'e\uFE0F'.repeat(40),
     0,
     1,
     -1,
