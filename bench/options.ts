@@ -51,6 +51,8 @@ export interface RelayBenchOptions {
    * with the code before it in the same run.
    */
   readonly baselineGateway: string | undefined;
+  /** --tracing / BENCH_TRACING: `on` runs the gateways with OpenTelemetry tracing on (bench/util/bench-tracing.ts); default `off`. */
+  readonly tracing: boolean;
 }
 
 function raw(argv: readonly string[], flag: string, env: string): string | undefined {
@@ -93,7 +95,7 @@ export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000
                  --quiet-wait-seconds=5 --retries=1
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
-                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js]
+                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --tracing=on]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
 
 /** Reads and checks the options; throws naming the bad one. */
@@ -115,6 +117,8 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
   }
   const serverCore = core('--server-core', raw(argv, 'server-core', 'BENCH_SERVER_CORE'), 0);
   const loadCore = core('--load-core', raw(argv, 'load-core', 'BENCH_LOAD_CORE'), 1);
+  const tracing = raw(argv, 'tracing', 'BENCH_TRACING') ?? 'off';
+  if (tracing !== 'on' && tracing !== 'off') throw new Error(`--tracing: expected on or off, got "${tracing}"`);
   return {
     servers: servers as ServerName[],
     rates: [...rates].sort((a, b) => a - b),
@@ -135,5 +139,6 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
     jsonFile: raw(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
+    tracing: tracing === 'on',
   };
 }

@@ -13,6 +13,7 @@ import { arch, cpus, loadavg, release } from 'node:os';
 import { Contender, DISTURBED_SHARE, log } from './contender';
 import { hasTaskset, pinProcess } from './util/pinning';
 import { parseOptions, USAGE } from './options';
+import { stopTracing, tracingLine, withTracing } from './util/bench-tracing';
 import { stepsTable, summaryTable, targetLines } from './report';
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const options = parseOptions();
+  const options = await withTracing(parseOptions());
   // the orchestrator mostly sleeps, but keep it off the server's core too
   const pinned = hasTaskset() && pinProcess(process.pid, options.loadCore);
   const started = new Date();
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const contender of contenders) await contender.tearDown();
+    await stopTracing();
   }
   const records = contenders.map((contender) => contender.record());
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     `load: ${options.rooms} rooms of 2 peers, ${options.stepSeconds} s per step after ${options.warmupSeconds} s warm-up, rates ${options.rates.join(', ')} msg/s (aggregate), ` +
       `${options.tickMs} ms sender ticks; stepping stops at p99 > ${options.p99LimitMs} ms or any loss`,
     `command: ${['npm run bench --', ...process.argv.slice(2)].join(' ')}`,
+    tracingLine(options),
     '',
     '## every step',
     '',
