@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuDeltaNs, readCpu, readCpuOfAll } from './util/cpu-time';
+import { readRssOfAll } from './util/memory';
 import { OtherLoadProbe } from './util/other-load';
 import { ConnectResult } from './load/ipc';
 import { LoadDriver } from './load/load-driver';
 import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
-import { failReason, ServerRecord, StepRecord } from './report';
+import { failReason, JoinRecord, ServerRecord, StepRecord } from './report';
 import { startBareRelay, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
 import { RunningServer } from './servers/running-server';
@@ -15,6 +16,10 @@ import { RunningServer } from './servers/running-server';
 export const DISTURBED_SHARE = 0.1;
 /** The share a quiet machine stays under between steps. */
 const QUIET_SHARE = 0.05;
+/** Wait before reading a server's memory: for start-up or join garbage to be collected. */
+const JOIN_SETTLE_MS = 3000;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -107,6 +112,8 @@ export class Contender {
   private probe: OtherLoadProbe | undefined;
   private connect: ConnectResult | undefined;
   private error: string | undefined;
+  private joins: JoinRecord | undefined;
+  private description: string | undefined;
   private step = 0;
   /** Sizes whose stepping ended (p99 over the limit or loss). */
   private readonly done = new Set<SignalKind>();
@@ -121,6 +128,7 @@ export class Contender {
     const options = this.options;
     try {
       this.server = await startServer(this.name, options);
+      this.description = this.server.description;
       this.driver = new LoadDriver(options.loadCore);
       const loadSidePids = [process.pid, this.driver.pid, ...(this.server.redisPid ? [this.server.redisPid] : [])];
       this.probe = new OtherLoadProbe(options.serverCore, options.loadCore, this.server.serverPids, loadSidePids);
@@ -160,13 +168,60 @@ export class Contender {
     }
   }
 
+  /**
+   * Joins `options.joins` connections (rooms of two, `options.joinConcurrency` rooms at a
+   * time) to a fresh server of the same kind, which then stay idle: the join rate, and the
+   * growth of the server's resident memory per idle connection once settled. A fresh server,
+   * so that the relay steps' garbage and heap slack do not hide what idle peers hold; after
+   * the relay steps, which thousands of idle connections would weigh on.
+   */
+  async measureJoins(runTag: string): Promise<void> {
+    const rooms = Math.floor(this.options.joins / 2);
+    if (rooms === 0 || this.error !== undefined) return;
+    try {
+      await this.tearDown();
+      this.server = await startServer(this.name, this.options);
+      this.driver = new LoadDriver(this.options.loadCore);
+      const server = this.server;
+      await sleep(JOIN_SETTLE_MS);
+      const rssBefore = readRssOfAll(server.serverPids);
+      const cpuBefore = readCpuOfAll(server.serverPids);
+      const joined = await this.driver.join(server.target, rooms, `join-${runTag}-${this.name}`, this.options.joinConcurrency);
+      const cpuNs = cpuDeltaNs(cpuBefore, readCpuOfAll(server.serverPids));
+      // the joins' garbage is collected meanwhile; what stays is what idle peers hold
+      await sleep(JOIN_SETTLE_MS);
+      const rssAfter = readRssOfAll(server.serverPids);
+      this.joins = {
+        peers: joined.peers,
+        joinMs: joined.joinMs,
+        joinsPerSecond: (joined.peers * 1000) / joined.joinMs,
+        serverCpuUsPerJoin: cpuNs / 1000 / joined.peers,
+        rssBeforeBytes: rssBefore,
+        rssAfterBytes: rssAfter,
+        rssBytesPerPeer: (rssAfter - rssBefore) / joined.peers,
+      };
+      log(
+        `${this.name}: ${joined.peers} idle connections joined in ${joined.joinMs.toFixed(0)} ms (${this.joins.joinsPerSecond.toFixed(0)}/s), ` +
+          `${(this.joins.rssBytesPerPeer / 1024).toFixed(1)} KB RSS each`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${this.name}: join measurement failed: ${message}`);
+      this.joins = { failed: message };
+    }
+  }
+
   async tearDown(): Promise<void> {
-    await this.driver?.stop();
-    await this.server?.stop();
+    const driver = this.driver;
+    const server = this.server;
+    this.driver = undefined;
+    this.server = undefined;
+    await driver?.stop();
+    await server?.stop();
   }
 
   record(): ServerRecord {
-    return { name: this.name, description: this.server?.description ?? this.name, connect: this.connect, steps: this.steps, error: this.error };
+    return { name: this.name, description: this.description ?? this.name, connect: this.connect, steps: this.steps, joins: this.joins, error: this.error };
   }
 
   private async fail(error: unknown): Promise<void> {

@@ -1,6 +1,12 @@
 import { SignalKind } from './load/payloads';
 
 export const SERVER_NAMES = ['bare', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline'] as const;
+/**
+ * Rates stepped up by default: past PeerJS's limit on this kind of machine (about 30k
+ * msg/s), so that the max-rate goal can be judged; each server stops at its first failure.
+ */
+const DEFAULT_RATES = '1000,2000,4000,8000,16000,24000,32000,48000';
+
 /** Servers run when --servers is not given; the baseline needs --baseline-gateway. */
 const DEFAULT_SERVERS = ['bare', 'peerjs', 'gateway-1', 'gateway-2'];
 export type ServerName = (typeof SERVER_NAMES)[number];
@@ -43,6 +49,13 @@ export interface RelayBenchOptions {
   readonly cpuProfDir: string | undefined;
   /** --node-flags / BENCH_NODE_FLAGS: extra node flags for the Node servers, space-separated (e.g. --perf-basic-prof). */
   readonly nodeFlags: readonly string[];
+  /**
+   * --joins / BENCH_JOINS: idle connections opened after the relay steps (rooms of two),
+   * for the join rate and the memory per idle connection; 0 skips it.
+   * --join-concurrency / BENCH_JOIN_CONCURRENCY: rooms being joined at once.
+   */
+  readonly joins: number;
+  readonly joinConcurrency: number;
   /** --json / BENCH_JSON: file for the raw results. */
   readonly jsonFile: string | undefined;
   /**
@@ -93,7 +106,7 @@ function core(name: string, value: string | undefined, fallback: number): number
 
 export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2 --rates=1000,2000,4000 --sizes=offer,candidate
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000
-                 --quiet-wait-seconds=5 --retries=1
+                 --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
                  --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --tracing=on]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
@@ -108,7 +121,7 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
   if (servers.includes('gateway-1-baseline') && !baselineGateway) throw new Error('--servers: gateway-1-baseline needs --baseline-gateway=PATH/dist/apps/gateway/main.js');
   const sizes = list(raw(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
   for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
-  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? '1000,2000,4000,8000,16000').map((r) => positive('--rates', r, 0));
+  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? DEFAULT_RATES).map((r) => positive('--rates', r, 0));
   const gatewayEnv: Record<string, string> = {};
   for (const pair of list(raw(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '')) {
     const at = pair.indexOf('=');
@@ -137,6 +150,8 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     gatewayEnv,
     cpuProfDir: raw(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
     nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
+    joins: Math.round(nonNegative('--joins', raw(argv, 'joins', 'BENCH_JOINS'), 10_000)),
+    joinConcurrency: Math.round(positive('--join-concurrency', raw(argv, 'join-concurrency', 'BENCH_JOIN_CONCURRENCY'), 50)),
     jsonFile: raw(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
     tracing: tracing === 'on',

@@ -5,7 +5,7 @@
  * relayed message. Servers: the bare ws relay (the floor), the PeerJS server, our
  * gateway on one node, and on two nodes over one Redis. See docs/benchmarks.md.
  *
- *   npm run bench                      # quick default run, about 2 minutes
+ *   npm run bench                      # default run, about 8 minutes
  *   npm run bench -- --servers=bare,gateway-1 --rates=2000 --step-seconds=10
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { Contender, DISTURBED_SHARE, log } from './contender';
 import { hasTaskset, pinProcess } from './util/pinning';
 import { parseOptions, USAGE } from './options';
 import { stopTracing, tracingLine, withTracing } from './util/bench-tracing';
-import { stepsTable, summaryTable, targetLines } from './report';
+import { goalLines, joinsTable, stepsTable, summaryTable, targetLines } from './report';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
@@ -33,12 +33,15 @@ async function main(): Promise<void> {
     for (const kind of options.sizes) {
       for (const rate of options.rates) for (const contender of contenders) await contender.run(kind, rate);
     }
+    // last: thousands of idle connections would weigh on the relay steps
+    for (const contender of contenders) await contender.measureJoins(runTag);
   } finally {
     for (const contender of contenders) await contender.tearDown();
     await stopTracing();
   }
   const records = contenders.map((contender) => contender.record());
 
+  const joins = joinsTable(records);
   const disturbed = records.flatMap((r) => r.steps.filter((s) => s.otherCpuShare > DISTURBED_SHARE).map((s) => `${r.name} ${s.kind} ${s.rate}/s`));
   const output = [
     `# relay benchmark, ${started.toISOString()}`,
@@ -58,6 +61,11 @@ async function main(): Promise<void> {
     `## summary (comparison at ${options.ratioRate} msg/s)`,
     '',
     summaryTable(records, options),
+    '',
+    ...(joins ? [`## idle connections (${options.joins}, rooms of two, ${options.joinConcurrency} rooms joining at a time)`, '', joins, ''] : []),
+    '## goals',
+    '',
+    ...goalLines(records, options),
     '',
     ...targetLines(records, options),
     ...(disturbed.length > 0

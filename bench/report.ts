@@ -25,11 +25,27 @@ export interface StepRecord {
   readonly failReason: string | undefined;
 }
 
+/** Idle connections opened after the relay steps: join rate and memory per connection. */
+export type JoinRecord =
+  | {
+      readonly peers: number;
+      readonly joinMs: number;
+      readonly joinsPerSecond: number;
+      /** Server CPU over the joins per connection, in microseconds. */
+      readonly serverCpuUsPerJoin: number;
+      readonly rssBeforeBytes: number;
+      readonly rssAfterBytes: number;
+      /** Growth of the server's resident memory per idle connection, settled. */
+      readonly rssBytesPerPeer: number;
+    }
+  | { readonly failed: string };
+
 export interface ServerRecord {
   readonly name: string;
   readonly description: string;
   readonly connect: ConnectResult | undefined;
   readonly steps: StepRecord[];
+  readonly joins: JoinRecord | undefined;
   readonly error: string | undefined;
 }
 
@@ -154,46 +170,183 @@ export function summaryTable(records: readonly ServerRecord[], options: RelayBen
   );
 }
 
-/** The product's targets, checked against the bare relay of the same run. */
+/** Idle connections per server: how fast they joined and what each holds. */
+export function joinsTable(records: readonly ServerRecord[]): string | undefined {
+  const rows = records.flatMap((record) => {
+    const joins = record.joins;
+    if (!joins) return [];
+    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-']];
+    return [
+      [
+        record.name,
+        String(joins.peers),
+        fixed(joins.joinsPerSecond, 0),
+        fixed(joins.serverCpuUsPerJoin, 0),
+        `${fixed(joins.rssBeforeBytes / 1048576, 1)} -> ${fixed(joins.rssAfterBytes / 1048576, 1)}`,
+        fixed(joins.rssBytesPerPeer / 1024, 1),
+      ],
+    ];
+  });
+  if (rows.length === 0) return undefined;
+  return table(['server', 'connections', 'joins/s', 'server CPU us/join', 'server RSS MiB', 'RSS KB per idle connection'], rows);
+}
+
+/** The highest passing rate of `kind`, and whether every configured rate passed (the limit lies above). */
+interface MaxRate {
+  /** 0 when not even the first rate passed. */
+  readonly rate: number;
+  readonly firstRate: number;
+  /** Every configured rate passed: the limit lies above them. */
+  readonly open: boolean;
+  readonly loadBound: boolean;
+}
+
+/** The highest passing rate of `kind`. */
+function maxRate(record: ServerRecord | undefined, kind: SignalKind, rates: readonly number[]): MaxRate | undefined {
+  const ofKind = record?.steps.filter((s) => s.kind === kind) ?? [];
+  if (ofKind.length === 0) return undefined;
+  const passing = ofKind.filter((s) => s.pass).map((s) => s.rate);
+  const rate = passing.length === 0 ? 0 : Math.max(...passing);
+  return { rate, firstRate: ofKind[0].rate, open: ofKind.every((s) => s.pass) && rate === Math.max(...rates), loadBound: loadBound(ofKind[ofKind.length - 1].result) };
+}
+
+function showMaxRate(max: MaxRate): string {
+  const rate = max.rate === 0 ? `< ${max.firstRate}` : `${max.open ? '>= ' : ''}${max.rate}`;
+  return `${rate}${max.loadBound ? ' (load-bound)' : ''}`;
+}
+
+const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+const times = (value: number) => `${value.toFixed(2)}x`;
+
+/**
+ * One line per goal of the relay work (docs/benchmarks.md), each MET or NOT MET against the bare
+ * relay and the PeerJS server of the same run; a goal whose servers were not run says so.
+ */
+export function goalLines(records: readonly ServerRecord[], options: RelayBenchOptions): string[] {
+  const byName = new Map(records.map((r) => [r.name, r]));
+  const bare = byName.get('bare');
+  const peerjs = byName.get('peerjs');
+  const one = byName.get('gateway-1');
+  const two = byName.get('gateway-2');
+  const r = options.ratioRate;
+  const lines: string[] = [];
+  const goal = (title: string, parts: Array<{ ok: boolean; text: string } | undefined>, needs: string) => {
+    const measured = parts.filter((part): part is { ok: boolean; text: string } => part !== undefined);
+    if (measured.length === 0) return lines.push(`goal: ${title}: not checked (needs ${needs} in the run)`);
+    return lines.push(`goal: ${title}: ${verdict(measured.every((part) => part.ok))} (${measured.map((part) => part.text).join('; ')})`);
+  };
+  const perSize = (check: (kind: SignalKind) => { ok: boolean; text: string } | undefined) => options.sizes.map(check);
+
+  goal(
+    `one node, CPU per message @${r}/s <= 1.3x bare and below PeerJS`,
+    perSize((kind) => {
+      const base = stepAt(bare, kind, r);
+      const gw = stepAt(one, kind, r);
+      const pj = stepAt(peerjs, kind, r);
+      if (!base || !gw || !pj) return undefined;
+      const ratio = gw.serverCpuUsPerMsg / base.serverCpuUsPerMsg;
+      const ok = ratio <= 1.3 && gw.serverCpuUsPerMsg < pj.serverCpuUsPerMsg;
+      return { ok, text: `${kind} ${times(ratio)} bare, PeerJS ${times(pj.serverCpuUsPerMsg / base.serverCpuUsPerMsg)}` };
+    }),
+    'bare, peerjs and gateway-1',
+  );
+  goal(
+    `one node, p99 @${r}/s <= 1.5x bare`,
+    perSize((kind) => {
+      const base = stepAt(bare, kind, r);
+      const gw = stepAt(one, kind, r);
+      if (!base || !gw) return undefined;
+      const ratio = gw.result.latency.p99 / base.result.latency.p99;
+      return { ok: ratio <= 1.5, text: `${kind} ${fixed(gw.result.latency.p99, 2)} ms, ${times(ratio)} bare` };
+    }),
+    'bare and gateway-1',
+  );
+  goal(
+    `one node, max rate with p99 < ${options.p99LimitMs} ms >= 1.5x PeerJS's`,
+    perSize((kind) => {
+      const gw = maxRate(one, kind, options.rates);
+      const pj = maxRate(peerjs, kind, options.rates);
+      if (!gw || !pj) return undefined;
+      // PeerJS passing every rate leaves its limit unknown: the goal cannot be shown met
+      const ok = !pj.open && gw.rate > 0 && gw.rate >= 1.5 * pj.rate;
+      return { ok, text: `${kind} ${showMaxRate(gw)} against PeerJS ${showMaxRate(pj)} msg/s${pj.open ? ', PeerJS limit above the rates tried' : ''}` };
+    }),
+    'peerjs and gateway-1',
+  );
+  goal(
+    `two nodes, CPU per message @${r}/s <= 2x bare`,
+    perSize((kind) => {
+      const base = stepAt(bare, kind, r);
+      const gw = stepAt(two, kind, r);
+      if (!base || !gw) return undefined;
+      const ratio = gw.serverCpuUsPerMsg / base.serverCpuUsPerMsg;
+      return { ok: ratio <= 2, text: `${kind} ${times(ratio)} bare (both nodes), Redis ${fixed(gw.redisCpuUsPerMsg, 1)} us/msg` };
+    }),
+    'bare and gateway-2',
+  );
+  goal(
+    `two nodes, p99 @${r}/s <= bare + 1 ms`,
+    perSize((kind) => {
+      const base = stepAt(bare, kind, r);
+      const gw = stepAt(two, kind, r);
+      if (!base || !gw) return undefined;
+      const extra = gw.result.latency.p99 - base.result.latency.p99;
+      return { ok: extra <= 1, text: `${kind} bare ${extra >= 0 ? '+' : ''}${extra.toFixed(2)} ms` };
+    }),
+    'bare and gateway-2',
+  );
+  const joins = (record: ServerRecord | undefined) => (record?.joins && !('failed' in record.joins) ? record.joins : undefined);
+  const bareJoins = joins(bare);
+  const oneJoins = joins(one);
+  goal(
+    `join rate (${options.joins} connections, Redis admission) >= 0.8x bare's`,
+    [
+      bareJoins && oneJoins
+        ? {
+            ok: oneJoins.joinsPerSecond >= 0.8 * bareJoins.joinsPerSecond,
+            text: `${fixed(oneJoins.joinsPerSecond, 0)}/s, ${times(oneJoins.joinsPerSecond / bareJoins.joinsPerSecond)} bare's ${fixed(bareJoins.joinsPerSecond, 0)}/s`,
+          }
+        : undefined,
+    ],
+    'bare and gateway-1 with --joins > 0',
+  );
+  goal(
+    'memory per idle connection <= 2x bare',
+    [
+      bareJoins && oneJoins
+        ? {
+            ok: oneJoins.rssBytesPerPeer <= 2 * bareJoins.rssBytesPerPeer,
+            text: `${fixed(oneJoins.rssBytesPerPeer / 1024, 1)} KB, ${times(oneJoins.rssBytesPerPeer / bareJoins.rssBytesPerPeer)} bare's ${fixed(bareJoins.rssBytesPerPeer / 1024, 1)} KB`,
+          }
+        : undefined,
+    ],
+    'bare and gateway-1 with --joins > 0',
+  );
+  lines.push('goal: behind Caddy with room affinity, 0 of 100 two-peer rooms span nodes, and after a drain all rooms work and resume: checked by apps/gateway-e2e/src/caddy.e2e-spec.ts, not by this bench');
+  if (lines.some((line) => line.includes(': NOT MET ('))) lines.push('what the profile shows is left for the goals not met: docs/benchmarks.md, "Relay speed against PeerJS"');
+  return lines;
+}
+
+/** Comparisons that are not goals: a change against the build before it, PeerJS against the floor; servers that failed. */
 export function targetLines(records: readonly ServerRecord[], options: RelayBenchOptions): string[] {
   const byName = new Map(records.map((r) => [r.name, r]));
   const bare = byName.get('bare');
   const lines: string[] = [];
-  if (!bare) {
-    return ['targets: not checked (no bare relay in this run)', ...records.filter((r) => r.error).map((r) => `${r.name} FAILED: ${r.error}`)];
-  }
-  const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   for (const kind of options.sizes) {
-    const base = stepAt(bare, kind, options.ratioRate);
-    if (!base) continue;
     const one = stepAt(byName.get('gateway-1'), kind, options.ratioRate);
-    if (one) {
-      const p99 = one.result.latency.p99 / base.result.latency.p99;
-      const cpu = one.serverCpuUsPerMsg / base.serverCpuUsPerMsg;
-      lines.push(
-        `gateway-1 ${kind} @${options.ratioRate}/s: p99 ${p99.toFixed(2)}x bare (target <= 1.5x) ${verdict(p99 <= 1.5)}; ` +
-          `CPU/msg ${cpu.toFixed(2)}x bare (target <= 1.5x) ${verdict(cpu <= 1.5)}`,
-      );
-    }
-    const two = stepAt(byName.get('gateway-2'), kind, options.ratioRate);
-    if (two) {
-      const extra = two.result.latency.p99 - base.result.latency.p99;
-      lines.push(
-        `gateway-2 ${kind} @${options.ratioRate}/s: p99 bare + ${extra.toFixed(2)} ms (target <= bare + 1 ms) ${verdict(extra <= 1)}; ` +
-          `CPU/msg ${(two.serverCpuUsPerMsg / base.serverCpuUsPerMsg).toFixed(2)}x bare (both nodes), Redis ${fixed(two.redisCpuUsPerMsg, 1)} us/msg`,
-      );
-    }
     const baseline = stepAt(byName.get('gateway-1-baseline'), kind, options.ratioRate);
     if (one && baseline) {
       const cpu = one.serverCpuUsPerMsg / baseline.serverCpuUsPerMsg;
       const p99 = one.result.latency.p99 / baseline.result.latency.p99;
+      // a change must not cost more than noise: within 5 % of the build before it
       lines.push(
         `gateway-1 vs gateway-1-baseline ${kind} @${options.ratioRate}/s: CPU/msg ${cpu.toFixed(3)}x (target <= 1.05x) ${verdict(cpu <= 1.05)}; ` +
           `p99 ${p99.toFixed(3)}x (target <= 1.05x) ${verdict(p99 <= 1.05)}`,
       );
     }
+    const base = stepAt(bare, kind, options.ratioRate);
     const peerjs = stepAt(byName.get('peerjs'), kind, options.ratioRate);
-    if (peerjs) {
+    if (base && peerjs) {
       lines.push(
         `peerjs ${kind} @${options.ratioRate}/s: p99 ${(peerjs.result.latency.p99 / base.result.latency.p99).toFixed(2)}x bare, ` +
           `CPU/msg ${(peerjs.serverCpuUsPerMsg / base.serverCpuUsPerMsg).toFixed(2)}x bare`,

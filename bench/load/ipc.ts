@@ -19,12 +19,27 @@ export type WorkerCommand =
       /** Sender timer period: each tick sends every frame due by then. */
       readonly tickMs: number;
     }
+  | {
+      /** Opens `rooms` more rooms of two that stay idle: how fast a server admits, and what an idle peer costs it. */
+      readonly cmd: 'join';
+      readonly target: LoadTarget;
+      readonly rooms: number;
+      readonly roomPrefix: string;
+      /** Rooms being joined at once. */
+      readonly concurrency: number;
+    }
   | { readonly cmd: 'close' };
 
 export interface ConnectResult {
   readonly peers: number;
   readonly connectMs: number;
   readonly frameBytes: Readonly<Record<SignalKind, number>>;
+}
+
+export interface JoinResult {
+  /** Connections opened and admitted (welcome, OPEN, or the upgrade for the bare relay). */
+  readonly peers: number;
+  readonly joinMs: number;
 }
 
 export interface StepResult {
@@ -50,5 +65,6 @@ export interface StepResult {
 export type WorkerReply =
   | { readonly ok: true; readonly connected: ConnectResult }
   | { readonly ok: true; readonly stepped: StepResult }
+  | { readonly ok: true; readonly joined: JoinResult }
   | { readonly ok: true; readonly closed: true }
   | { readonly ok: false; readonly error: string };

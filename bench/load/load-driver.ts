@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pinnedCommand } from '../util/pinning';
-import { ConnectResult, StepKind, StepResult, WorkerCommand, WorkerReply } from './ipc';
+import { ConnectResult, JoinResult, StepKind, StepResult, WorkerCommand, WorkerReply } from './ipc';
 import { LoadTarget } from './load-target';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -32,6 +32,13 @@ export class LoadDriver {
     const reply = await this.call({ cmd: 'connect', target, rooms, roomPrefix });
     if (!('connected' in reply)) throw new Error('unexpected reply to connect');
     return reply.connected;
+  }
+
+  /** Opens `rooms` idle rooms of two, `concurrency` rooms at a time, and times it. */
+  async join(target: LoadTarget, rooms: number, roomPrefix: string, concurrency: number): Promise<JoinResult> {
+    const reply = await this.call({ cmd: 'join', target, rooms, roomPrefix, concurrency });
+    if (!('joined' in reply)) throw new Error('unexpected reply to join');
+    return reply.joined;
   }
 
   async step(step: number, kind: StepKind, rate: number, durationMs: number, drainMs: number, tickMs: number): Promise<StepResult> {

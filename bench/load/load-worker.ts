@@ -11,6 +11,8 @@ import { StepRunner } from './step-runner';
 
 const runner = new StepRunner();
 let rooms: [BenchPeer, BenchPeer][] = [];
+/** Rooms of the join measurement: connected, then silent. */
+const idleRooms: [BenchPeer, BenchPeer][] = [];
 
 /** Rooms joined at once: the servers see a burst of joins but not 100 at a time. */
 const CONNECT_CONCURRENCY = 5;
@@ -36,10 +38,22 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
         },
       };
     }
+    case 'join': {
+      const connect = roomConnector(command.target, { onStamp: () => undefined, onControl: () => undefined });
+      const names = Array.from({ length: command.rooms }, (_, i) => `${command.roomPrefix}-${i}`);
+      const started = performance.now();
+      // `concurrency` joins in flight at any time, as independent clients would arrive
+      let next = 0;
+      const joinNext = async (): Promise<void> => {
+        while (next < names.length) idleRooms.push(await connect(names[next++]));
+      };
+      await Promise.all(Array.from({ length: Math.min(command.concurrency, names.length) }, joinNext));
+      return { ok: true, joined: { peers: command.rooms * 2, joinMs: performance.now() - started } };
+    }
     case 'step':
       return { ok: true, stepped: await runner.run(command.step, command.kind, command.rate, command.durationMs, command.drainMs, command.tickMs) };
     case 'close': {
-      const peers = rooms.flat();
+      const peers = [...rooms.flat(), ...idleRooms.flat()];
       // drop the step runner's "closed by server" accounting first
       for (const peer of peers) peer.socket.removeAllListeners('close');
       const allClosed = Promise.all(peers.map((peer) => new Promise((done) => peer.socket.once('close', done))));
