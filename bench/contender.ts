@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuDeltaNs, readCpu, readCpuOfAll } from './util/cpu-time';
+import { cpuDeltaNs, readCpuOfAll } from './util/cpu-time';
 import { readRssOfAll } from './util/memory';
 import { OtherLoadProbe } from './util/other-load';
 import { ConnectResult } from './load/ipc';
@@ -45,17 +45,25 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
         baselineMain: options.baselineGateway,
       });
     case 'gateway-1':
-    case 'gateway-2': {
+    case 'gateway-2':
+    case 'gateway-1-cluster':
+    case 'gateway-2-cluster': {
       return startGatewayNodes({
-        nodes: name === 'gateway-1' ? 1 : 2,
+        nodes: name.startsWith('gateway-1') ? 1 : 2,
         serverCore: options.serverCore,
         // Redis runs beside the load, off the server's core; its CPU is reported apart
         redisCore: options.loadCore,
         extraEnv: options.gatewayEnv,
         nodeFlags,
+        redis: name.endsWith('-cluster') ? 'cluster' : 'single',
       });
     }
   }
+}
+
+/** The server's Redis processes: one redis-server, or every node of a cluster. */
+function redisPidsOf(server: RunningServer): readonly number[] {
+  return server.redisPids ?? (server.redisPid ? [server.redisPid] : []);
 }
 
 /** One rate of one size: CPU read around the load step, rerun if other processes disturbed it. */
@@ -71,13 +79,14 @@ async function measureStep(
     if (quiet.share > QUIET_SHARE) log(`other processes still use ${(quiet.share * 100).toFixed(0)}% of a core after ${quiet.waitedMs} ms; measuring anyway`);
     probe.start();
     const serverBefore = readCpuOfAll(server.serverPids);
-    const redisBefore = server.redisPid ? readCpu(server.redisPid) : undefined;
+    const redisPids = redisPidsOf(server);
+    const redisBefore = redisPids.length > 0 ? readCpuOfAll(redisPids) : undefined;
     const started = process.hrtime.bigint();
     const result = await driver.step(ctx.nextStep(), kind, rate, options.stepSeconds * 1000, options.drainMs, options.tickMs);
     const wallNs = Number(process.hrtime.bigint() - started);
     const serverAfter = readCpuOfAll(server.serverPids);
     const serverNs = cpuDeltaNs(serverBefore, serverAfter);
-    const redisNs = redisBefore && server.redisPid ? cpuDeltaNs(redisBefore, readCpu(server.redisPid)) : undefined;
+    const redisNs = redisBefore ? cpuDeltaNs(redisBefore, readCpuOfAll(redisPids)) : undefined;
     const otherShare = probe.otherShare();
     const relayed = Math.max(1, result.received);
     const reason = failReason(result, options.p99LimitMs);
@@ -130,7 +139,7 @@ export class Contender {
       this.server = await startServer(this.name, options);
       this.description = this.server.description;
       this.driver = new LoadDriver(options.loadCore);
-      const loadSidePids = [process.pid, this.driver.pid, ...(this.server.redisPid ? [this.server.redisPid] : [])];
+      const loadSidePids = [process.pid, this.driver.pid, ...redisPidsOf(this.server)];
       this.probe = new OtherLoadProbe(options.serverCore, options.loadCore, this.server.serverPids, loadSidePids);
       this.connect = await this.driver.connect(this.server.target, options.rooms, `bench-${runTag}-${this.name}`);
       log(`${this.name}: ${this.connect.peers} peers in ${options.rooms} rooms connected in ${this.connect.connectMs} ms; warming up`);

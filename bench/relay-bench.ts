@@ -3,18 +3,60 @@
  * candidate-sized signals at stepped aggregate rates through each server, and the
  * load process measures one-way latency while /proc gives the server's CPU per
  * relayed message. Servers: the bare ws relay (the floor), the PeerJS server, our
- * gateway on one node, and on two nodes over one Redis. See docs/benchmarks.md.
+ * gateway on one node, and on two nodes over one Redis; when named, the same gateways
+ * on a Redis Cluster, compared with their one-Redis twins. See docs/benchmarks.md.
  *
  *   npm run bench                      # default run, about 8 minutes
  *   npm run bench -- --servers=bare,gateway-1 --rates=2000 --step-seconds=10
+ *   npx tsx bench/relay-bench.ts --servers=gateway-1,gateway-1-cluster,gateway-2,gateway-2-cluster --rates=2000,8000
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release } from 'node:os';
 import { Contender, DISTURBED_SHARE, log } from './contender';
 import { hasTaskset, pinProcess } from './util/pinning';
-import { parseOptions, USAGE } from './options';
+import { parseOptions, RelayBenchOptions, USAGE } from './options';
 import { stopTracing, tracingLine, withTracing } from './util/bench-tracing';
-import { goalLines, joinsTable, stepsTable, summaryTable, targetLines } from './report';
+import { goalLines, joinsTable, ServerRecord, stepAt, stepsTable, summaryTable, targetLines } from './report';
+
+const ratio = (cluster: number | undefined, single: number | undefined) =>
+  cluster === undefined || single === undefined || !Number.isFinite(cluster / single) ? '-' : `${(cluster / single).toFixed(2)}x`;
+const fixed = (value: number | undefined, digits: number) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
+
+/**
+ * Each `-cluster` server against its one-Redis twin of the same run, rate by rate and for
+ * the joins: what moving rooms, routes and session events onto a cluster costs.
+ */
+function clusterLines(records: readonly ServerRecord[], options: RelayBenchOptions): string[] {
+  const byName = new Map(records.map((r) => [r.name, r]));
+  const lines: string[] = [];
+  for (const nodes of ['gateway-1', 'gateway-2']) {
+    const single = byName.get(nodes);
+    const cluster = byName.get(`${nodes}-cluster`);
+    if (!single || !cluster) continue;
+    for (const kind of options.sizes) {
+      for (const rate of options.rates) {
+        const a = stepAt(single, kind, rate);
+        const b = stepAt(cluster, kind, rate);
+        if (!a || !b) continue;
+        lines.push(
+          `${nodes}-cluster / ${nodes} ${kind} @${rate}/s: server CPU ${fixed(b.serverCpuUsPerMsg, 1)} / ${fixed(a.serverCpuUsPerMsg, 1)} us/msg = ${ratio(b.serverCpuUsPerMsg, a.serverCpuUsPerMsg)}; ` +
+            `p99 ${fixed(b.result.latency.p99, 2)} / ${fixed(a.result.latency.p99, 2)} ms = ${ratio(b.result.latency.p99, a.result.latency.p99)}; ` +
+            `Redis CPU ${fixed(b.redisCpuUsPerMsg, 1)} / ${fixed(a.redisCpuUsPerMsg, 1)} us/msg = ${ratio(b.redisCpuUsPerMsg, a.redisCpuUsPerMsg)}`,
+        );
+      }
+    }
+    const ja = single.joins && !('failed' in single.joins) ? single.joins : undefined;
+    const jb = cluster.joins && !('failed' in cluster.joins) ? cluster.joins : undefined;
+    if (ja && jb) {
+      lines.push(
+        `${nodes}-cluster / ${nodes} joins: ${fixed(jb.joinsPerSecond, 0)} / ${fixed(ja.joinsPerSecond, 0)} joins/s = ${ratio(jb.joinsPerSecond, ja.joinsPerSecond)}; ` +
+          `server CPU ${fixed(jb.serverCpuUsPerJoin, 0)} / ${fixed(ja.serverCpuUsPerJoin, 0)} us/join = ${ratio(jb.serverCpuUsPerJoin, ja.serverCpuUsPerJoin)}; ` +
+          `RSS ${fixed(jb.rssBytesPerPeer / 1024, 1)} / ${fixed(ja.rssBytesPerPeer / 1024, 1)} KB per idle connection = ${ratio(jb.rssBytesPerPeer, ja.rssBytesPerPeer)}`,
+      );
+    }
+  }
+  return lines;
+}
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
@@ -42,6 +84,7 @@ async function main(): Promise<void> {
   const records = contenders.map((contender) => contender.record());
 
   const joins = joinsTable(records);
+  const cluster = clusterLines(records, options);
   const disturbed = records.flatMap((r) => r.steps.filter((s) => s.otherCpuShare > DISTURBED_SHARE).map((s) => `${r.name} ${s.kind} ${s.rate}/s`));
   const output = [
     `# relay benchmark, ${started.toISOString()}`,
@@ -63,6 +106,7 @@ async function main(): Promise<void> {
     summaryTable(records, options),
     '',
     ...(joins ? [`## idle connections (${options.joins}, rooms of two, ${options.joinConcurrency} rooms joining at a time)`, '', joins, ''] : []),
+    ...(cluster.length > 0 ? ['## Redis Cluster (3 masters, 3 replicas) against one Redis, same run', '', ...cluster, ''] : []),
     '## goals',
     '',
     ...goalLines(records, options),

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort } from '../../libs/testing/src/free-port';
 import { ManagedProcess, startProcess, waitForHttp200 } from '../util/managed-process';
-import { BenchRedis, startRedis } from '../util/redis-server';
+import { startRedis } from '../util/redis-server';
+import { startBenchRedisCluster } from './bench-redis-cluster';
 import { REPO_ROOT } from './node-script';
 import { describeDead, RunningServer } from './running-server';
 
@@ -35,18 +36,50 @@ export interface GatewayOptions {
   readonly nodeFlags: readonly string[];
   /** Another build of the gateway to run instead of this checkout's, as `gateway-1-baseline`. */
   readonly baselineMain?: string;
+  /** `cluster`: a throwaway Redis Cluster (3 masters, 3 replicas) given as REDIS_CLUSTER_NODES; default one redis-server. */
+  readonly redis?: 'single' | 'cluster';
 }
 
-/** Starts a throwaway Redis and 1 or 2 gateway nodes on it (PROTOCOL section 4). */
+/** What the gateways are pointed at, and how to stop it. */
+interface GatewayRedis {
+  readonly env: Readonly<Record<string, string>>;
+  /** Every redis-server process: one, or a cluster's six. */
+  readonly pids: readonly number[];
+  readonly processes: readonly ManagedProcess[];
+  /** Cluster nodes that stopped, which describeDead cannot see. */
+  dead(): string[];
+  stop(): Promise<void>;
+}
+
+async function startGatewayRedis(options: GatewayOptions): Promise<GatewayRedis> {
+  if (options.redis === 'cluster') {
+    const cluster = await startBenchRedisCluster(options.redisCore);
+    return { env: { REDIS_CLUSTER_NODES: cluster.seeds }, pids: cluster.pids, processes: [], dead: () => cluster.dead(), stop: () => cluster.stop() };
+  }
+  const redis = await startRedis(options.redisCore);
+  return { env: { REDIS_URL: redis.url }, pids: [redis.process.pid], processes: [redis.process], dead: () => [], stop: () => redis.process.stop() };
+}
+
+function describeGateway(options: GatewayOptions): { name: string; description: string } {
+  if (options.baselineMain) return { name: 'gateway-1-baseline', description: `the gateway as built at ${options.baselineMain}, one node` };
+  const cluster = options.redis === 'cluster';
+  const nodes = options.nodes === 1 ? 'one node' : 'two nodes (peers of a room on different nodes)';
+  return {
+    name: `gateway-${options.nodes}${cluster ? '-cluster' : ''}`,
+    description: `our gateway, ${nodes}${cluster ? ', on a Redis Cluster (3 masters, 3 replicas)' : ''}`,
+  };
+}
+
+/** Starts a throwaway Redis (or Redis Cluster) and 1 or 2 gateway nodes on it (PROTOCOL section 4). */
 export async function startGatewayNodes(options: GatewayOptions): Promise<RunningServer> {
   const main = options.baselineMain ?? GATEWAY_MAIN;
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  const redis: BenchRedis = await startRedis(options.redisCore);
+  const redis = await startGatewayRedis(options);
   const nodes: ManagedProcess[] = [];
   const urls: string[] = [];
   const stopAll = async () => {
     await Promise.all(nodes.map((node) => node.stop(10_000)));
-    await redis.process.stop();
+    await redis.stop();
   };
   try {
     for (let i = 1; i <= options.nodes; i++) {
@@ -64,7 +97,7 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
           ...options.extraEnv,
           PORT: String(port),
           NODE_ID: nodeId,
-          REDIS_URL: redis.url,
+          ...redis.env,
         },
       });
       nodes.push(proc);
@@ -76,16 +109,12 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
     throw error;
   }
   return {
-    name: options.baselineMain ? 'gateway-1-baseline' : `gateway-${options.nodes}`,
-    description: options.baselineMain
-      ? `the gateway as built at ${options.baselineMain}, one node`
-      : options.nodes === 1
-        ? 'our gateway, one node'
-        : 'our gateway, two nodes (peers of a room on different nodes)',
+    ...describeGateway(options),
     target: { protocol: 'gateway', urls },
     serverPids: nodes.map((node) => node.pid),
-    redisPid: redis.process.pid,
-    deadProcesses: () => describeDead([...nodes, redis.process]),
+    redisPid: redis.pids[0],
+    redisPids: redis.pids,
+    deadProcesses: () => [...describeDead([...nodes, ...redis.processes]), ...redis.dead()],
     stop: stopAll,
   };
 }

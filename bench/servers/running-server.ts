@@ -11,7 +11,7 @@ export function describeDead(processes: readonly ManagedProcess[]): string[] {
 
 /** A server under test, started and ready. */
 export interface RunningServer {
-  /** Short name used in tables: bare, peerjs, gateway-1, gateway-2. */
+  /** Short name used in tables: bare, peerjs, gateway-1, gateway-2, gateway-1-cluster, ... */
   readonly name: string;
   readonly description: string;
   readonly target: LoadTarget;
@@ -19,6 +19,8 @@ export interface RunningServer {
   readonly serverPids: readonly number[];
   /** Reported separately when the server uses Redis. */
   readonly redisPid?: number;
+  /** Every Redis process when there are several (a cluster's masters and replicas), CPU summed; else redisPid alone. */
+  readonly redisPids?: readonly number[];
   /** Processes of this server that ended on their own, with how and their last log lines. */
   deadProcesses(): string[];
   stop(): Promise<void>;
