@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, seedSqliteSessions, startApp } from '@sg/testing';
+import { AppProcess, parsePrometheusScrape, seedSqliteSessions, startApp } from '@sg/testing';
 
 // PROTOCOL section 3 "Limits" against the built admin-search: input bounds answered 400/413
 // naming the field, and a search past SEARCH_TIMEOUT_MS answered 503 while the probes answer.
@@ -140,8 +140,7 @@ describe('admin-search limits', () => {
     expect(after.status).toBe(200);
     expect(((await after.json()) as { estimatedTotalHits: number }).estimatedTotalHits).toBe(SESSIONS / 500);
     const metrics = await (await fetch(`${adminSearch.baseUrl}/metrics`)).text();
-    const timeouts = Number(/^admin_search_timeouts_total\{app="admin-search"\} (\d+)$/m.exec(metrics)?.[1]);
-    expect(timeouts).toBeGreaterThanOrEqual(3);
+    expect(parsePrometheusScrape(metrics).value('admin_search_timeouts_total', { app: 'admin-search' })).toBeGreaterThanOrEqual(3);
     expect(metrics).toMatch(/^admin_search_duration_seconds_count\{app="admin-search",outcome="rejected"\} 1$/m);
     expect(metrics).toMatch(/^admin_search_queue_depth\{app="admin-search"\} 0$/m);
   }, 30_000);

@@ -1,4 +1,4 @@
-import { AppProcess, documentedMetrics, freePort, MetricApp, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, documentedMetrics, freePort, MetricApp, parsePrometheusScrape, runAppToExit, SignalingClient, startApp, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const ADMIN_API_KEY = 'test-admin-key-0123456789';
@@ -11,30 +11,6 @@ function redisUrl(): string {
 
 async function metricsText(app: AppProcess): Promise<string> {
   return (await fetch(`${app.baseUrl}/metrics`)).text();
-}
-
-interface Sample {
-  /** The metric a series belongs to: a histogram's `_bucket`, `_sum` and `_count` count as the histogram. */
-  metric: string;
-  labels: Map<string, string>;
-  value: number;
-}
-
-/** A Prometheus text exposition: each metric's `# TYPE`, and every sample. */
-function parseScrape(text: string): { types: Map<string, string>; samples: Sample[] } {
-  const types = new Map<string, string>();
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) types.set(type[1], type[2]);
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!sample) continue;
-    const histogram = /^(.+)_(bucket|sum|count)$/.exec(sample[1]);
-    const metric = histogram && types.get(histogram[1]) === 'histogram' ? histogram[1] : sample[1];
-    const labels = new Map([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((match) => [match[1], match[2]] as [string, string]));
-    samples.push({ metric, labels, value: Number(sample[3]) });
-  }
-  return { types, samples };
 }
 
 /** prom-client's default Node.js metrics, the same on every app (docs list them in prose). */
@@ -107,7 +83,7 @@ describe('the three apps', () => {
     });
 
     it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s serves exactly the metrics docs/operations.md lists, with their types, labels and start-up values', (app) => {
-      const scrape = parseScrape(served.get(app) ?? '');
+      const scrape = parsePrometheusScrape(served.get(app) ?? '');
       const documented = documentedMetrics().filter((metric) => metric.app === app);
       expect(new Map([...scrape.types].filter(([name]) => !isProcessMetric(name)))).toEqual(new Map(documented.map((metric) => [metric.name, metric.type])));
       for (const metric of documented) {

@@ -1,5 +1,5 @@
 import { connect, Socket } from 'node:net';
-import { ServerFrame, SignalingClient, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { scrapeMetrics, ServerFrame, SignalingClient, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './support/redis-keys';
 import Redis from 'ioredis';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
@@ -69,12 +69,6 @@ function summary(answers: ServerFrame[]): { pongs: number; limited: unknown[] } 
   };
 }
 
-async function metric(baseUrl: string, pattern: RegExp): Promise<number | null> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((candidate) => pattern.test(candidate));
-  return line === undefined ? null : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
 /** A node applies Redis's answer a moment after Redis counted: wait a few sync intervals (100 ms each). */
 const SYNC_SETTLE_MS = 300;
 
@@ -109,7 +103,7 @@ describe('connection attempts per address across two nodes', () => {
     expect(await refused.closed).toMatchObject({ code: 4429 });
     expect(await again.closed).toMatchObject({ code: 4429 });
     expect(refused.frames).toEqual([]);
-    expect(await metric(setup.cluster.nodes[1].baseUrl, /^signaling_admissions_total\{[^}]*result="rate-limited"/)).toBe(1);
+    expect((await scrapeMetrics(setup.cluster.nodes[1].baseUrl)).value('signaling_admissions_total', { result: 'rate-limited' })).toBe(1);
   });
 });
 
@@ -138,8 +132,8 @@ describe('message limits per peer and per address across two nodes', () => {
 
     // 13 counted across the nodes: 7 more fit under 20, though bob alone sent 1
     expect(summary(await pings(bob, 'b', 10))).toEqual({ pongs: 7, limited: ['b7', 'b8', 'b9'] });
-    expect(await metric(setup.cluster.nodes[1].baseUrl, /^signaling_rate_limited_total\{[^}]*scope="ip"/)).toBe(3);
-    expect(await metric(setup.cluster.nodes[0].baseUrl, /^signaling_rate_limited_total\{[^}]*scope="peer"/)).toBe(3);
+    expect((await scrapeMetrics(setup.cluster.nodes[1].baseUrl)).value('signaling_rate_limited_total', { scope: 'ip' })).toBe(3);
+    expect((await scrapeMetrics(setup.cluster.nodes[0].baseUrl)).value('signaling_rate_limited_total', { scope: 'peer' })).toBe(3);
   });
 });
 
@@ -174,7 +168,7 @@ describe('message limits per room across two nodes', () => {
     expect(summary(await pings(carol, 'c2-', 2))).toEqual({ pongs: 0, limited: ['c2-0', 'c2-1'] });
     // same address, same node as carol, another room
     expect(summary(await pings(erin, 'e', 15))).toEqual({ pongs: 15, limited: [] });
-    expect(await metric(setup.cluster.nodes[1].baseUrl, /^signaling_rate_limited_total\{[^}]*scope="room"/)).toBe(6);
+    expect((await scrapeMetrics(setup.cluster.nodes[1].baseUrl)).value('signaling_rate_limited_total', { scope: 'room' })).toBe(6);
   });
 });
 
@@ -200,7 +194,7 @@ describe('message limits while Redis is down', () => {
 
     expect(summary(await pings(frank, 'g', 8))).toEqual({ pongs: 6, limited: ['g6', 'g7'] });
     await until(
-      async () => ((await metric(setup.cluster.nodes[0].baseUrl, /^signaling_rate_limit_sync_failures_total\{/)) ?? 0) > 0,
+      async () => (await scrapeMetrics(setup.cluster.nodes[0].baseUrl)).value('signaling_rate_limit_sync_failures_total') > 0,
       'a failed sync to be counted',
     );
   });
@@ -251,7 +245,7 @@ describe('backpressure, the connection cap and HTTP deadlines', () => {
     }
     await until(async () => latencies.length === 300, 'the reader to get every candidate', 10_000);
     await until(
-      async () => (await metric(setup.cluster.nodes[0].baseUrl, /^signaling_backpressure_closes_total\{/)) === 1,
+      async () => (await scrapeMetrics(setup.cluster.nodes[0].baseUrl)).value('signaling_backpressure_closes_total') === 1,
       'the gateway to close the stalled peer',
     );
 
@@ -286,7 +280,7 @@ describe('backpressure, the connection cap and HTTP deadlines', () => {
 
     held[0].close();
     await held[0].closed;
-    await until(async () => (await metric(setup.cluster.nodes[1].baseUrl, /^signaling_websockets_active\{/)) === 2, 'the seat to free');
+    await until(async () => (await scrapeMetrics(setup.cluster.nodes[1].baseUrl)).value('signaling_websockets_active') === 2, 'the seat to free');
     const admitted = await SignalingClient.join(url(uniqueName('cap')));
     setup.clients.push(admitted);
     expect(admitted.welcome['type']).toBe('welcome');

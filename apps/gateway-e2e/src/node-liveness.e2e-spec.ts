@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
+import { AppProcess, scrapeMetrics, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './support/redis-keys';
 
 // Node liveness and live counts through faults (docs/operations.md, "Node liveness").
@@ -21,12 +21,6 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last error: ${String(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function gaugeOf(app: AppProcess, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
 describe('a Redis restart of 2 s under live calls (Redis with persistence)', () => {
@@ -130,7 +124,7 @@ describe('thousands of sockets dropped without a close frame on one node while t
       (await SignalingClient.join(`ws://127.0.0.1:${nodes[0].port}/ws?room=${kept}`)) as Joined,
       (await SignalingClient.join(`ws://127.0.0.1:${nodes[1].port}/ws?room=${kept}`)) as Joined,
     ];
-    await until('node 1 counts 1,001 rooms', async () => (await gaugeOf(nodes[0], 'signaling_rooms_active')) === 1_001);
+    await until('node 1 counts 1,001 rooms', async () => (await scrapeMetrics(nodes[0].baseUrl)).value('signaling_rooms_active') === 1_001);
 
     for (const client of dropped) client.drop();
 
@@ -154,12 +148,12 @@ describe('thousands of sockets dropped without a close frame on one node while t
       expect({ node: node.node_id, rooms: node.rooms }).toEqual({ node: node.node_id, rooms: inRooms });
     }
     // the node's own view forgets them too, within a heartbeat or two: its gauge and what it reports
-    await until('node 1 counts 1 room', async () => (await gaugeOf(nodes[0], 'signaling_rooms_active')) === 1);
+    await until('node 1 counts 1 room', async () => (await scrapeMetrics(nodes[0].baseUrl)).value('signaling_rooms_active') === 1);
     const node1 = settled.liveNodes.find((node) => node.rooms === 1 && node.node_id.startsWith('drop-1'));
     expect(node1).toBeDefined();
     await until('no drift for node 1', async () => {
       await answer();
-      return (await gaugeOf(adminSearch, 'admin_node_rooms_drift', `node="${String(node1?.node_id)}"`)) === 0;
+      return (await scrapeMetrics(adminSearch.baseUrl)).find('admin_node_rooms_drift', { node: String(node1?.node_id) }) === 0;
     });
     for (const client of stay) expect(client.ws.readyState).toBe(client.ws.OPEN);
     for (const client of stay) client.drop();

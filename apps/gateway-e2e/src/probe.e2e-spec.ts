@@ -34,12 +34,6 @@ function applyProbeCandidates(client: SignalingClient, pc: RTCPeerConnection): (
   };
 }
 
-/** A series' value from Prometheus text, whatever default labels the app adds (app, node). */
-function metricValue(text: string, name: string, label?: string): number {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && (label === undefined || candidate.includes(label)));
-  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
 // The node's own WebRTC peer (PROTOCOL section 1, "The probe peer"), probed by werift peers on loopback.
 describe('the probe peer', () => {
   let pipeline: SessionPipeline;
@@ -160,19 +154,19 @@ describe('the probe peer', () => {
     expect(refusals).toHaveLength(100 - PROBE_MAX_CONCURRENT);
     expect(new Set(refusals.map((frame) => frame['code']))).toEqual(new Set(['probe-unavailable']));
     const during = await pipeline.metrics(gateway);
-    expect(metricValue(during, 'signaling_probes_active')).toBe(PROBE_MAX_CONCURRENT);
-    expect(metricValue(during, 'signaling_probes_total', 'outcome="unavailable"') - metricValue(before, 'signaling_probes_total', 'outcome="unavailable"')).toBe(100 - PROBE_MAX_CONCURRENT);
+    expect(during.value('signaling_probes_active')).toBe(PROBE_MAX_CONCURRENT);
+    expect(during.value('signaling_probes_total', { outcome: 'unavailable' }) - before.value('signaling_probes_total', { outcome: 'unavailable' })).toBe(100 - PROBE_MAX_CONCURRENT);
 
     // nobody sends candidates: every probe runs out of time and closes
     let after = during;
     const deadline = Date.now() + PROBE_MAX_SECONDS * 1000 + 10_000;
-    while (metricValue(after, 'signaling_probes_active') !== 0 && Date.now() < deadline) {
+    while (after.value('signaling_probes_active') !== 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       after = await pipeline.metrics(gateway);
     }
-    expect(metricValue(after, 'signaling_probes_active')).toBe(0);
+    expect(after.value('signaling_probes_active')).toBe(0);
     const ended = ['connected', 'failed', 'expired', 'abandoned'].map(
-      (outcome) => metricValue(after, 'signaling_probes_total', `outcome="${outcome}"`) - metricValue(before, 'signaling_probes_total', `outcome="${outcome}"`),
+      (outcome) => after.value('signaling_probes_total', { outcome }) - before.value('signaling_probes_total', { outcome }),
     );
     expect(ended.reduce((sum, count) => sum + count, 0)).toBe(PROBE_MAX_CONCURRENT);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { SessionDocument, SessionEvent } from '@sg/schema';
-import { AppProcess, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName, within } from '@sg/testing';
+import { AppProcess, scrapeMetrics, SignalingClient, startApp, startRedisServer, ThrowawayRedis, uniqueName, within } from '@sg/testing';
 import { sessionEventStreams } from './support/redis-keys';
 
 // Redis faults (docs/operations.md "Faults"). Each suite has its own redis-server: it is
@@ -49,13 +49,6 @@ function recordConnections(port: number): Promise<{ server: Server; times: numbe
 async function readiness(app: AppProcess): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.baseUrl}/readyz`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function metric(app: AppProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
-  // one series per metric here (only the `app` label)
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
 /** Sends an offer from `from` to `to` and returns what `to` received. */
@@ -115,8 +108,8 @@ describe('when Redis goes away and comes back empty', () => {
 
     // the events of the outage wait in the node's bounded buffer
     // (the gauge is updated by each write attempt)
-    await until('3 events pending', async () => (await metric(gateway, 'signaling_session_events_pending')) >= 3);
-    expect(await metric(gateway, 'signaling_session_event_write_failures_total')).toBeGreaterThan(0);
+    await until('3 events pending', async () => (await scrapeMetrics(gateway.baseUrl)).value('signaling_session_events_pending') >= 3);
+    expect((await scrapeMetrics(gateway.baseUrl)).value('signaling_session_event_write_failures_total')).toBeGreaterThan(0);
 
     // no connect storm: once backed off (2 s into the outage), each of the node's
     // connections tries at most once a second and never gives up: its two own (commands,
@@ -161,7 +154,7 @@ describe('when Redis goes away and comes back empty', () => {
     } finally {
       reader.disconnect();
     }
-    expect(await metric(gateway, 'signaling_session_events_dropped_total')).toBe(0);
+    expect((await scrapeMetrics(gateway.baseUrl)).value('signaling_session_events_dropped_total')).toBe(0);
     expect(gateway.output()).not.toMatch(/unhandled|uncaught|"level":60/i);
   }, 90_000);
 });

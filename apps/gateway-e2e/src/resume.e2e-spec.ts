@@ -1,4 +1,4 @@
-import { connectRedisOf, SignalingClient, uniqueName } from '@sg/testing';
+import { connectRedisOf, scrapeMetrics, SignalingClient, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './support/redis-keys';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -246,10 +246,7 @@ describe('resume buffer bound', () => {
   async function droppedTotal(): Promise<number> {
     let total = 0;
     for (const node of cluster.nodes) {
-      const text = await (await fetch(`${node.baseUrl}/metrics`)).text();
-      const line = text.split('\n').find((candidate) => /^signaling_resume_buffer_dropped_total[{ ]/.test(candidate));
-      if (line === undefined) throw new Error(`no signaling_resume_buffer_dropped_total on ${node.baseUrl}`);
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      total += (await scrapeMetrics(node.baseUrl)).value('signaling_resume_buffer_dropped_total');
     }
     return total;
   }

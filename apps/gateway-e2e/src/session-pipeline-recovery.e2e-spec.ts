@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { SignalingClient, startApp, uniqueName } from '@sg/testing';
-import { metricValue, SessionPipeline } from './support/session-pipeline';
+import { SessionPipeline } from './support/session-pipeline';
 
 type Joined = Awaited<ReturnType<typeof SignalingClient.join>>;
 
@@ -109,7 +109,7 @@ describe('session deadlines and indexer restarts through the built apps', () => 
     expect(missed.doc).toMatchObject({ failure_reason: 'no-answer', duration_ms: 1000 });
     const late = await pipeline.waitForSession(during, (d) => d.connection_state === 'failed', 5_000);
     expect(late.doc).toMatchObject({ failure_reason: 'no-answer', duration_ms: 1000, message_counts: { offer: 1 } });
-    expect(metricValue(await pipeline.metrics(restarted), 'indexer_dead_letters_total')).toBe(0);
+    expect((await pipeline.metrics(restarted)).value('indexer_dead_letters_total')).toBe(0);
   });
 
   it("with token authentication, each side's user is its token's subject", async () => {

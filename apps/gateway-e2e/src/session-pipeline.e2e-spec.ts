@@ -11,7 +11,7 @@ import {
 } from '@sg/testing';
 import type { RTCPeerConnection } from 'werift';
 import { E2E_REDIS_KEYS } from './support/redis-keys';
-import { metricValue, SessionPipeline } from './support/session-pipeline';
+import { SessionPipeline } from './support/session-pipeline';
 
 type Joined = Awaited<ReturnType<typeof SignalingClient.join>>;
 
@@ -255,7 +255,7 @@ describe('session documents through the built apps', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    const consumedTotal = async () => Promise.all(pipeline.indexers.map(async (indexer) => metricValue(await pipeline.metrics(indexer), 'indexer_events_consumed_total')));
+    const consumedTotal = async () => Promise.all(pipeline.indexers.map(async (indexer) => (await pipeline.metrics(indexer)).value('indexer_events_consumed_total')));
     const before = await consumedTotal();
     const rooms = Array.from({ length: 24 }, (_, i) => uniqueName(`pipeline-shared-${i}`));
     await Promise.all(

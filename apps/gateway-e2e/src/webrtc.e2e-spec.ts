@@ -3,6 +3,7 @@ import {
   createLoopbackOffer,
   createLoopbackPeerConnection,
   onLoopbackIceCandidate,
+  scrapeMetrics,
   SignalingClient,
   uniqueName,
   waitForConnected,
@@ -35,9 +36,7 @@ function applyRelayedCandidates(client: SignalingClient, pc: RTCPeerConnection):
 }
 
 async function negotiationCount(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const match = /^signaling_ice_negotiation_seconds_count\{[^}]*\} (\d+)/m.exec(text);
-  return match ? Number(match[1]) : 0;
+  return (await scrapeMetrics(baseUrl)).value('signaling_ice_negotiation_seconds_count');
 }
 
 // A real WebRTC negotiation: two werift peers, one on each node, over loopback only.

@@ -14,3 +14,5 @@ export * from './promql-metric-names';
 export * from './dashboard-queries';
 export * from './documented-metrics';
 export * from './otlp-receiver';
+export * from './prometheus-scrape';
+export * from './scrape-metrics';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionDocument } from '@sg/schema';
-import { AppProcess, SignalingClient, startApp, startRedisCluster, ThrowawayRedisCluster, uniqueName } from '@sg/testing';
+import { AppProcess, scrapeMetrics, SignalingClient, startApp, startRedisCluster, ThrowawayRedisCluster, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS, sessionEventStreams, sessionEventShardOf } from '../support/redis-keys';
 
 const ADMIN_API_KEY = 'test-admin-key-failover-0123456789';
@@ -27,12 +27,6 @@ interface Pair {
   readonly b: Joined;
   stats: number;
   candidates: number;
-}
-
-/** A metric's value (its first series), or 0. */
-function metric(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(name) && !l.startsWith('#'));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
@@ -151,7 +145,7 @@ describe('a Redis Cluster master killed mid-traffic', () => {
       gateways.map((gateway) => until('ready', async () => (await fetch(`${gateway.baseUrl}/readyz`)).status === 200 && Date.now() - promotedAt, 15_000)),
     );
     for (const ms of readyAfter) expect(ms).toBeLessThan(10_000);
-    const writeFailures = await Promise.all(gateways.map(async (gateway) => metric(await (await fetch(`${gateway.baseUrl}/metrics`)).text(), 'signaling_session_event_write_failures_total')));
+    const writeFailures = await Promise.all(gateways.map(async (gateway) => (await scrapeMetrics(gateway.baseUrl)).value('signaling_session_event_write_failures_total')));
     process.stdout.write(
       `failover: replica promoted ${promotedAt - killedAt} ms after the kill; gateways ready ${readyAfter.join(', ')} ms after it; ` +
         `${writeFailures.reduce((sum, n) => sum + n, 0)} event writes retried meanwhile\n`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cluster, default as Redis } from 'ioredis';
 import type { SessionDocument } from '@sg/schema';
-import { AppProcess, connectRedisOf, startApp, uniqueName } from '@sg/testing';
+import { AppProcess, connectRedisOf, PrometheusScrape, scrapeMetrics, startApp, uniqueName } from '@sg/testing';
 import { E2E_REDIS_KEYS } from './redis-keys';
 import { SuiteRedis, suiteRedis } from './suite-redis';
 import { GatewayCluster, startGatewayCluster } from './gateway-cluster';
@@ -133,8 +133,8 @@ export class SessionPipeline {
     return connectRedisOf(this.redis.env);
   }
 
-  async metrics(app: AppProcess): Promise<string> {
-    return (await fetch(`${app.baseUrl}/metrics`)).text();
+  async metrics(app: AppProcess): Promise<PrometheusScrape> {
+    return scrapeMetrics(app.baseUrl);
   }
 
   async stop(): Promise<void> {
@@ -142,11 +142,4 @@ export class SessionPipeline {
     await this.redis.stop();
     rmSync(this.directory, { recursive: true, force: true });
   }
-}
-
-/** The value of a metric sample (first series matching `labels`), or 0. */
-export function metricValue(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}` : ''}`) && !l.startsWith('#'));
-  if (!line) return 0;
-  return Number(line.slice(line.lastIndexOf(' ') + 1));
 }
