@@ -16,6 +16,7 @@ export * from './search/parse-session-sort';
 export * from './search/parse-search-time';
 // ports
 export * from './ports/session-store';
+export * from './ports/delegating-session-store';
 export * from './ports/session-event-source';
 export * from './ports/peer-record-store';
 export * from './ports/session-deadlines';

@@ -1,5 +1,5 @@
 import type { SessionId } from '@sg/schema';
-import { renderSessionDocument, SessionFold, SessionRules, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
+import { DelegatingSessionStore, renderSessionDocument, SessionFold, SessionRules, SessionStore, StoredSession } from '@sg/session';
 import type { CallQualityRecorder } from './call-quality-metrics';
 import { qualityChanges, SessionQuality, sessionQuality } from './session-quality';
 
@@ -13,22 +13,18 @@ import { qualityChanges, SessionQuality, sessionQuality } from './session-qualit
  * Relies on the indexer's turn (`SessionIndexer`): folds are loaded, then written, one
  * batch or deadline round at a time.
  */
-export class CallQualityRecordingStore extends SessionStore {
+export class CallQualityRecordingStore extends DelegatingSessionStore {
   private loaded = new Map<SessionId, SessionQuality>();
 
   constructor(
-    private readonly inner: SessionStore,
+    inner: SessionStore,
     private readonly rules: SessionRules,
     private readonly recorder: CallQualityRecorder,
   ) {
-    super();
+    super(inner);
   }
 
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async loadFolds(ids: readonly SessionId[]): Promise<Map<SessionId, SessionFold>> {
+  override async loadFolds(ids: readonly SessionId[]): Promise<Map<SessionId, SessionFold>> {
     const folds = await this.inner.loadFolds(ids);
     // a new turn: what an earlier one loaded and did not write changed nothing
     this.loaded = new Map();
@@ -36,7 +32,7 @@ export class CallQualityRecordingStore extends SessionStore {
     return folds;
   }
 
-  async write(sessions: readonly StoredSession[]): Promise<void> {
+  override async write(sessions: readonly StoredSession[]): Promise<void> {
     await this.inner.write(sessions);
     for (const { document, fold } of sessions) {
       const after = sessionQuality(document, fold);
@@ -44,25 +40,5 @@ export class CallQualityRecordingStore extends SessionStore {
       // a second write in the same turn starts from this one
       this.loaded.set(document.session_id, after);
     }
-  }
-
-  get(id: SessionId): ReturnType<SessionStore['get']> {
-    return this.inner.get(id);
-  }
-
-  search(query: SessionSearchQuery, options?: SessionSearchOptions): Promise<SessionSearchResult> {
-    return this.inner.search(query, options);
-  }
-
-  deleteEndedBefore(cutoff: number): Promise<number> {
-    return this.inner.deleteEndedBefore(cutoff);
-  }
-
-  check(): Promise<void> {
-    return this.inner.check();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -1,7 +1,6 @@
 import { SpanKind, SpanStatusCode, trace, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
 import { parseTraceparent } from '@sg/platform';
-import type { SessionId } from '@sg/schema';
-import { SessionFold, SessionSearchOptions, SessionSearchQuery, SessionSearchResult, SessionStore, StoredSession } from '@sg/session';
+import { DelegatingSessionStore, SessionStore, StoredSession } from '@sg/session';
 
 /**
  * The indexer's session store with tracing on: each write of a traced session is a span
@@ -9,20 +8,16 @@ import { SessionFold, SessionSearchOptions, SessionSearchQuery, SessionSearchRes
  * from the session events (SessionFold.trace; docs/operations.md, "Tracing"). A batch writes
  * many sessions in one transaction: each gets a span of the whole write.
  */
-export class TracingSessionStore extends SessionStore {
+export class TracingSessionStore extends DelegatingSessionStore {
   constructor(
-    private readonly inner: SessionStore,
+    inner: SessionStore,
     private readonly tracer: Tracer,
     private readonly node: string,
   ) {
-    super();
+    super(inner);
   }
 
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async write(sessions: readonly StoredSession[]): Promise<void> {
+  override async write(sessions: readonly StoredSession[]): Promise<void> {
     const started = Date.now();
     let failure: unknown = null;
     try {
@@ -56,30 +51,6 @@ export class TracingSessionStore extends SessionStore {
         span.end(ended);
       }
     }
-  }
-
-  loadFolds(ids: readonly SessionId[]): Promise<Map<SessionId, SessionFold>> {
-    return this.inner.loadFolds(ids);
-  }
-
-  get(id: SessionId): ReturnType<SessionStore['get']> {
-    return this.inner.get(id);
-  }
-
-  search(query: SessionSearchQuery, options?: SessionSearchOptions): Promise<SessionSearchResult> {
-    return this.inner.search(query, options);
-  }
-
-  deleteEndedBefore(cutoff: number): Promise<number> {
-    return this.inner.deleteEndedBefore(cutoff);
-  }
-
-  check(): Promise<void> {
-    return this.inner.check();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 
