@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength, validateSync } from 'class-validator';
+import { compileValidator } from './validation/compile-validator';
 import { ROOM_ID_PATTERN } from './ids';
 import { LIMITS } from './limits';
 
@@ -30,6 +31,9 @@ export type ParseJoinQueryResult =
 
 const JOIN_QUERY_KEYS = ['room', 'name', 'token', 'resume'] as const;
 
+/** Every connection is checked: validateSync regroups the metadata and builds error objects on each call. */
+const isValidJoinQuery = compileValidator(JoinQuery);
+
 /** Validates the connect URL's query; a failure means close code 4400 at the edge. */
 export function parseJoinQuery(params: URLSearchParams): ParseJoinQueryResult {
   const query = new JoinQuery();
@@ -40,6 +44,8 @@ export function parseJoinQuery(params: URLSearchParams): ParseJoinQueryResult {
     if (values.length === 1) query[key] = values[0];
   }
   if (query.room === undefined) return { ok: false, reason: 'query parameter "room" is required' };
+  if (isValidJoinQuery(query)) return { ok: true, query };
+  // refused: class-validator itself decides, and words the error
   const errors = validateSync(query, { stopAtFirstError: true, validationError: { target: false, value: false } });
   if (errors.length > 0) {
     const error = errors[0];

@@ -1,7 +1,8 @@
 import type { NodeId, PeerId, RoomId } from '@sg/schema';
 import { JoinRoomResult, LeaveRoomResult, RoomDirectory, RoomMember } from '@sg/room';
+import type { default as Redis } from 'ioredis';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
-import type { RedisConnection } from '../redis-connection';
+import { isRedisCluster, type RedisConnection } from '../redis-connection';
 import { MEMBER_ENTRY_SEPARATOR, REDIS_KEYS } from '../redis-keys';
 
 /**
@@ -12,17 +13,18 @@ import { MEMBER_ENTRY_SEPARATOR, REDIS_KEYS } from '../redis-keys';
  */
 export class RedisRoomDirectory extends RoomDirectory {
   private readonly redis: ClusterRedis;
+  /** One Redis runs a connection's commands in the order sent; a cluster spreads them over masters. */
+  private readonly ordered: boolean;
 
   constructor(redis: RedisConnection) {
     super();
     this.redis = defineClusterCommands(redis);
+    this.ordered = !isRedisCluster(redis);
   }
 
   async join(room: RoomId, member: RoomMember, capacity: number, resumeTokenHash?: string): Promise<JoinRoomResult> {
     const entry = memberEntry(room, member.peerId);
-    // indexed first: a seat whose node dies must be found by the survivors
-    await this.redis.sadd(REDIS_KEYS.nodePeers(member.node), entry);
-    const reply = (await this.redis.sgJoinRoom(
+    const joinArgs = [
       REDIS_KEYS.room(room),
       REDIS_KEYS.roomResumeTokens(room),
       resumeTokenHash === undefined ? REDIS_KEYS.resumeTokenPrefix(room) : REDIS_KEYS.resumeToken(room, resumeTokenHash),
@@ -30,7 +32,29 @@ export class RedisRoomDirectory extends RoomDirectory {
       JSON.stringify(member),
       String(capacity),
       resumeTokenHash ?? '',
-    )) as [number, string[]?];
+    ] as const;
+    let reply: [number, string[]?];
+    const index = REDIS_KEYS.nodePeers(member.node);
+    if (this.ordered) {
+      // indexed first, as below, but both commands leave in one write: one Redis runs a connection's
+      // commands in order, so the SADD still lands before the seat is taken, and a join costs one
+      // socket write and one wake-up for the reply less (docs/benchmarks.md, joins). Corked rather
+      // than an ioredis pipeline, whose objects cost more than the write they save.
+      const stream = (this.redis as Redis).stream as Redis['stream'] | undefined;
+      stream?.cork();
+      const indexed = this.redis.sadd(index, entry);
+      const joined = this.redis.sgJoinRoom(...joinArgs);
+      stream?.uncork();
+      const [indexOutcome, joinOutcome] = await Promise.allSettled([indexed, joined]);
+      if (joinOutcome.status === 'rejected') throw joinOutcome.reason;
+      reply = joinOutcome.value as [number, string[]?];
+      // a seat without its index entry would not be freed if this node died: undone by the caller's failure path
+      if (indexOutcome.status === 'rejected' && reply[0] === 1) throw indexOutcome.reason;
+    } else {
+      // indexed first: a seat whose node dies must be found by the survivors
+      await this.redis.sadd(index, entry);
+      reply = (await this.redis.sgJoinRoom(...joinArgs)) as [number, string[]?];
+    }
     if (reply[0] !== 1) {
       await this.unindex(member.node, entry);
       return { admitted: false, reason: 'full' };

@@ -10,4 +10,10 @@ describe(newResumeToken.name, () => {
 
     expect(tokens.size).toBe(1_000);
   });
+
+  it('stays different across many refills of its random pool', () => {
+    const tokens = new Set(Array.from({ length: 10_000 }, () => newResumeToken()));
+
+    expect(tokens.size).toBe(10_000);
+  });
 });

@@ -3,7 +3,7 @@ import { LIMITS } from '../limits';
 import { copyFields, isPlainObject, validatedFields } from '../validation/copy-fields';
 import { describeValidationError } from '../validation/describe-validation-error';
 import { CLIENT_MESSAGE_CLASSES, ClientMessage, ClientMessageType } from './client-message';
-import { compileValidator, CompiledValidator } from './compile-validator';
+import { compileValidator, CompiledValidator } from '../validation/compile-validator';
 import { STATS_REPORT_KEYS, StatsReport } from './stats-report';
 
 export interface MessageRejection {

@@ -1,5 +1,5 @@
 import { validateSync } from 'class-validator';
-import { compileValidator, type CompiledValidator } from '../client-messages/compile-validator';
+import { compileValidator, type CompiledValidator } from '../validation/compile-validator';
 import { STATS_REPORT_KEYS, StatsReport } from '../client-messages/stats-report';
 import { copyFields, isPlainObject, validatedFields } from '../validation/copy-fields';
 import { describeValidationError } from '../validation/describe-validation-error';

@@ -1,7 +1,8 @@
 import { validateSync } from 'class-validator';
-import { CLIENT_MESSAGE_CLASSES } from './client-message';
+import { CLIENT_MESSAGE_CLASSES } from '../client-messages/client-message';
+import { JoinQuery } from '../join-query';
 import { compileValidator } from './compile-validator';
-import { StatsReport } from './stats-report';
+import { StatsReport } from '../client-messages/stats-report';
 
 // The compiled check must accept exactly what class-validator accepts.
 describe(compileValidator.name, () => {
@@ -72,5 +73,27 @@ describe(compileValidator.name, () => {
 
   it('refuses an object of a class without validation metadata, as forbidUnknownValues does', () => {
     expect(compileValidator(class Unknown {})({})).toBe(false);
+  });
+});
+
+describe('compileValidator(JoinQuery)', () => {
+  const pool: Array<string | undefined> = [undefined, '', 'a', 'room-1', 'a_b-C9', 'a'.repeat(64), 'a'.repeat(65), 'a b', 'ä', '../x', 'x'.repeat(129), 'x'.repeat(256), 'x'.repeat(257), 'x'.repeat(4_096), 'x'.repeat(4_097), '\u{1F600}'.repeat(40), 'e\uFE0F'.repeat(70)];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+
+  it('agrees with validateSync on 3000 random connect queries', () => {
+    const fast = compileValidator(JoinQuery);
+    let accepted = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const query = new JoinQuery() as unknown as Record<string, unknown>;
+      for (const field of ['room', 'name', 'token', 'resume']) query[field] = pool[Math.floor(random() * pool.length)];
+      const expected = validateSync(query).length === 0;
+      expect({ query, accepted: fast(query) }).toEqual({ query, accepted: expected });
+      if (expected) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(0);
   });
 });
