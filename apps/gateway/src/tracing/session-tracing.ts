@@ -1,39 +1,15 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Tracer } from '@opentelemetry/api';
 import { formatTraceparent, parseTraceparent } from '@sg/platform';
 import type { NodeMessage, RoomHub, RoomMember } from '@sg/room';
 import { reportsConnected, type NodeId, type PeerId, type RoomId, type SessionEvent, type SignalType, type StateReportedEvent } from '@sg/schema';
 import { classifyCandidate, sessionIdFor } from '@sg/session';
+import { OpenRootSpans } from './open-root-spans';
+import { TracedSessions, type Admission, type SessionTrace } from './traced-sessions';
 
-/**
- * How long a session's root span stays open without an outcome: the two negotiation deadlines'
- * defaults (NEGOTIATION_TIMEOUT_MS, ICE_TIMEOUT_MS). Past it the indexer decides the ending.
- */
-export const ROOT_SPAN_MAX_MS = 60_000;
-/** Sessions and admissions remembered per node; past it the oldest are forgotten (a later signal of theirs starts no span). */
-export const TRACED_SESSIONS_MAX = 100_000;
-const SWEEP_INTERVAL_MS = 5_000;
-
-/** A session's trace as this node knows it. */
-interface SessionTrace {
-  readonly room: RoomId;
-  readonly peers: readonly [PeerId, PeerId];
-  /** The context whose span is the session's root: the local span, or the remote one another node started. */
-  readonly parent: Context;
-  /** The root span's context, as session events and node messages carry it. */
-  readonly traceparent: string;
-  readonly sampled: boolean;
-  /** The root span, open, on the node that started it; null elsewhere and once ended. */
-  root: Span | null;
-  readonly rootStartedAt: number;
-}
-
-/** A local peer's admission: from the seat asked for (RoomMember.joinedAt) to its `welcome`. */
-interface Admission {
-  readonly start: number;
-  readonly end: number;
-  readonly resumed: boolean;
-}
+// importers of this module read the tracing bounds here
+export { ROOT_SPAN_MAX_MS } from './open-root-spans';
+export { TRACED_SESSIONS_MAX } from './traced-sessions';
 
 /**
  * One trace per session (PROTOCOL section 2), across the gateway nodes and into the indexer
@@ -50,12 +26,8 @@ interface Admission {
  */
 export class SessionTracing implements OnApplicationShutdown {
   readonly on: boolean;
-  private readonly sessions = new Map<string, SessionTrace>();
-  /** room + peer -> keys of its traced sessions, to forget them when it leaves. */
-  private readonly sessionsOfPeer = new Map<string, Set<string>>();
-  private readonly admissions = new Map<string, Admission>();
-  private readonly openRoots = new Set<SessionTrace>();
-  private sweeper: NodeJS.Timeout | null = null;
+  private readonly roots: OpenRootSpans;
+  private readonly traced: TracedSessions;
 
   constructor(
     private readonly node: NodeId,
@@ -64,6 +36,8 @@ export class SessionTracing implements OnApplicationShutdown {
     private readonly now: () => number = Date.now,
   ) {
     this.on = tracer !== null;
+    this.roots = new OpenRootSpans(now);
+    this.traced = new TracedSessions((session, outcome) => this.roots.end(session, outcome, this.now()));
   }
 
   /**
@@ -74,7 +48,7 @@ export class SessionTracing implements OnApplicationShutdown {
   relaying(room: RoomId, from: PeerId, type: SignalType, targets: readonly RoomMember[]): Pick<NodeMessage, 'trace'> | undefined {
     let remote: string | undefined;
     for (const target of targets) {
-      const session = this.sessions.get(sessionKey(room, from, target.peerId)) ?? (type === 'offer' ? this.startSession(room, from, target) : undefined);
+      const session = this.traced.session(room, from, target.peerId) ?? (type === 'offer' ? this.startSession(room, from, target) : undefined);
       if (session && target.node !== this.node) remote = `${remote === undefined ? '' : `${remote},`}${target.peerId}=${session.traceparent}`;
     }
     return remote === undefined ? undefined : { trace: remote };
@@ -82,14 +56,14 @@ export class SessionTracing implements OnApplicationShutdown {
 
   /** A message from another node (called for every one while tracing is on): continues its sessions' traces here. */
   received(message: NodeMessage): void {
-    if (message.left !== undefined) this.forgetPeer(message.room, message.left);
+    if (message.left !== undefined) this.traced.forgetPeer(message.room, message.left);
     if (message.trace === undefined || message.from === undefined) return;
     const now = this.now();
     for (const entry of message.trace.split(',')) {
       const at = entry.indexOf('=');
       const peer = entry.slice(0, at) as PeerId;
       if (at <= 0 || !message.to.includes(peer)) continue;
-      const session = this.sessions.get(sessionKey(message.room, message.from, peer)) ?? this.adoptSession(message.room, message.from, peer, entry.slice(at + 1));
+      const session = this.traced.session(message.room, message.from, peer) ?? this.adoptSession(message.room, message.from, peer, entry.slice(at + 1));
       // an unsampled session only needs its context kept: its spans would record nothing
       if (!session?.sampled) continue;
       this.tracer
@@ -107,13 +81,13 @@ export class SessionTracing implements OnApplicationShutdown {
     switch (event.kind) {
       case 'peer-joined':
       case 'peer-resumed':
-        this.remember(this.admissions, peerKey(event.room, event.peer), { start: event.t, end: this.now(), resumed: event.kind === 'peer-resumed' });
+        this.traced.admitted(event.room, event.peer, { start: event.t, end: this.now(), resumed: event.kind === 'peer-resumed' });
         return;
       case 'peer-left':
-        this.forgetPeer(event.room, event.peer);
+        this.traced.forgetPeer(event.room, event.peer);
         return;
       case 'signal': {
-        const session = this.sessions.get(sessionKey(event.room, event.from, event.to));
+        const session = this.traced.session(event.room, event.from, event.to);
         if (!session?.sampled) return;
         event.traceparent = session.traceparent;
         const attributes: Attributes = { 'signaling.from': event.from, 'signaling.to': event.to, 'signaling.node': this.node };
@@ -128,7 +102,7 @@ export class SessionTracing implements OnApplicationShutdown {
       case 'state':
       case 'stats': {
         if (event.to === undefined) return;
-        const session = this.sessions.get(sessionKey(event.room, event.peer, event.to));
+        const session = this.traced.session(event.room, event.peer, event.to);
         if (!session) return;
         if (session.sampled) event.traceparent = session.traceparent;
         if (event.kind === 'state') this.stateReported(session, event);
@@ -139,15 +113,13 @@ export class SessionTracing implements OnApplicationShutdown {
 
   /** Ends the root spans still open, so the SDK exports them when it flushes after the app closed. */
   onApplicationShutdown(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
-    for (const session of [...this.openRoots]) this.endRoot(session, 'node-shutdown', this.now());
+    this.roots.endAll('node-shutdown');
   }
 
   private startSession(room: RoomId, from: PeerId, target: RoomMember): SessionTrace | undefined {
     if (!this.tracer) return undefined;
     const now = this.now();
-    const admission = this.admissions.get(peerKey(room, from));
+    const admission = this.traced.admission(room, from);
     const offererJoinedAt = admission?.start ?? this.hub.members(room).get(from)?.joinedAt ?? now;
     // the pair exists from the later of the two joins: that join belongs to this session, the earlier one does not
     const startedAt = Math.min(now, Math.max(offererJoinedAt, target.joinedAt));
@@ -177,9 +149,8 @@ export class SessionTracing implements OnApplicationShutdown {
       root,
       rootStartedAt: now,
     };
-    this.add(session);
-    this.openRoots.add(session);
-    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+    this.traced.add(session);
+    this.roots.opened(session);
     if (admission && admission.start >= target.joinedAt) this.joinSpan(session, from, admission);
     return session;
   }
@@ -197,8 +168,8 @@ export class SessionTracing implements OnApplicationShutdown {
       root: null,
       rootStartedAt: this.now(),
     };
-    this.add(session);
-    const admission = this.admissions.get(peerKey(room, local));
+    this.traced.add(session);
+    const admission = this.traced.admission(room, local);
     const otherJoinedAt = this.hub.members(room).get(from)?.joinedAt ?? 0;
     if (admission && admission.start >= otherJoinedAt) this.joinSpan(session, local, admission);
     return session;
@@ -231,60 +202,8 @@ export class SessionTracing implements OnApplicationShutdown {
     }
     if (session.root && event.peer === session.peers[0]) {
       const outcome = outcomeOf(event);
-      if (outcome) this.endRoot(session, outcome, event.t);
+      if (outcome) this.roots.end(session, outcome, event.t);
     }
-  }
-
-  private endRoot(session: SessionTrace, outcome: string, at: number): void {
-    if (!session.root) return;
-    session.root.setAttribute('signaling.outcome', outcome);
-    session.root.end(Math.max(at, session.rootStartedAt));
-    session.root = null;
-    this.openRoots.delete(session);
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const session of this.openRoots) if (now - session.rootStartedAt >= ROOT_SPAN_MAX_MS) this.endRoot(session, 'unsettled', now);
-  }
-
-  private add(session: SessionTrace): void {
-    const key = sessionKey(session.room, session.peers[0], session.peers[1]);
-    if (this.sessions.size >= TRACED_SESSIONS_MAX) this.forgetSession(this.sessions.keys().next().value as string);
-    this.sessions.set(key, session);
-    for (const peer of session.peers) {
-      const index = peerKey(session.room, peer);
-      const keys = this.sessionsOfPeer.get(index);
-      if (keys) keys.add(key);
-      else this.sessionsOfPeer.set(index, new Set([key]));
-    }
-  }
-
-  private forgetPeer(room: RoomId, peer: PeerId): void {
-    const index = peerKey(room, peer);
-    this.admissions.delete(index);
-    const keys = this.sessionsOfPeer.get(index);
-    if (!keys) return;
-    for (const key of [...keys]) this.forgetSession(key, 'peer-left');
-    this.sessionsOfPeer.delete(index);
-  }
-
-  private forgetSession(key: string, outcome = 'forgotten'): void {
-    const session = this.sessions.get(key);
-    if (!session) return;
-    this.endRoot(session, outcome, this.now());
-    this.sessions.delete(key);
-    for (const peer of session.peers) {
-      const index = peerKey(session.room, peer);
-      const keys = this.sessionsOfPeer.get(index);
-      keys?.delete(key);
-      if (keys?.size === 0) this.sessionsOfPeer.delete(index);
-    }
-  }
-
-  private remember(map: Map<string, Admission>, key: string, value: Admission): void {
-    if (map.size >= TRACED_SESSIONS_MAX && !map.has(key)) map.delete(map.keys().next().value as string);
-    map.set(key, value);
   }
 }
 
@@ -293,13 +212,4 @@ function outcomeOf(event: StateReportedEvent): 'connected' | 'failed' | 'closed'
   if (reportsConnected(event)) return 'connected';
   if (event.connectionState === 'failed' || event.iceConnectionState === 'failed') return 'failed';
   return event.connectionState === 'closed' ? 'closed' : null;
-}
-
-/** A session is a pair of peers in a room, either way round (PROTOCOL section 2). */
-function sessionKey(room: RoomId, peer: PeerId, other: PeerId): string {
-  return peer < other ? `${room} ${peer} ${other}` : `${room} ${other} ${peer}`;
-}
-
-function peerKey(room: RoomId, peer: PeerId): string {
-  return `${room} ${peer}`;
 }
