@@ -34,15 +34,20 @@ function log(line: string): void {
   process.stderr.write(`[soak] ${line}\n`);
 }
 
-/** Rooms per load process, so that none holds more than --per-worker connections; the talkers all in the first. */
+/**
+ * Rooms per load process, none holding more than --per-worker connections. The talkers get a
+ * process of their own: a load process answering thousands of pings at once stalls for a
+ * while, and the talkers' latency should show the gateway's stalls, not the load's.
+ */
 function plan(options: SoakOptions): { rooms: number; talkingRooms: number }[] {
-  const rooms = options.connections / 2;
-  const workers = Math.ceil(options.connections / options.perWorker);
-  const talkingRooms = Math.round((options.connections * options.talkingShare) / 2);
-  return Array.from({ length: workers }, (_, i) => ({
-    rooms: Math.floor(rooms / workers) + (i < rooms % workers ? 1 : 0),
-    talkingRooms: i === 0 ? talkingRooms : 0,
+  const talkingRooms = Math.min(options.connections / 2, Math.round((options.connections * options.talkingShare) / 2));
+  const idleRooms = options.connections / 2 - talkingRooms;
+  const idleWorkers = Math.ceil((idleRooms * 2) / options.perWorker);
+  const idle = Array.from({ length: idleWorkers }, (_, i) => ({
+    rooms: Math.floor(idleRooms / idleWorkers) + (i < idleRooms % idleWorkers ? 1 : 0),
+    talkingRooms: 0,
   }));
+  return talkingRooms > 0 ? [{ rooms: talkingRooms, talkingRooms }, ...idle] : idle;
 }
 
 function portRange(): [number, number] {
@@ -204,6 +209,7 @@ async function main(): Promise<void> {
         gatewayCpuShare: cpuDeltaNs(lastCpu, cpu) / ((now - lastAt) * 1e6),
         loadLoopP99Ms: Math.max(...statuses.map((s) => s.loopDelayP99Ms)),
         loadLoopMaxMs: Math.max(...statuses.map((s) => s.loopDelayMaxMs)),
+        talkersLoopMaxMs: layout[0].talkingRooms > 0 ? statuses[0].loopDelayMaxMs : Number.NaN,
       };
       lastCpu = cpu;
       lastAt = now;
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
       log(
         `t=${sample.t.toFixed(0)}s open ${sample.open}, gateway ${sample.gatewaySockets} sockets, RSS ${(sample.rssBytes / 1048576).toFixed(1)} MiB, ` +
           `loop p99 ${sample.loopP99Ms.toFixed(1)} ms (max ${sample.loopMaxMs.toFixed(1)}), talk p99 ${sample.talk.p99.toFixed(2)} ms, ` +
-          `load loop max ${sample.loadLoopMaxMs.toFixed(0)} ms, core ${(sample.gatewayCpuShare * 100).toFixed(0)}%, pings ${sample.pings}, unexpected closes ${sample.unexpectedCloses}`,
+          `load loop max ${sample.loadLoopMaxMs.toFixed(0)} ms (talkers' ${sample.talkersLoopMaxMs.toFixed(0)}), core ${(sample.gatewayCpuShare * 100).toFixed(0)}%, pings ${sample.pings}, unexpected closes ${sample.unexpectedCloses}`,
       );
     }
     const holdSeconds = (performance.now() - holdStarted) / 1000;

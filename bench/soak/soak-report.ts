@@ -32,6 +32,8 @@ export interface SoakSample {
   /** The load processes' own event-loop delay, worst of them, ms (their 10 ms timer period included). */
   readonly loadLoopP99Ms: number;
   readonly loadLoopMaxMs: number;
+  /** The same for the process holding the talkers alone: what its latency figures carry of the load's own stalls. */
+  readonly talkersLoopMaxMs: number;
 }
 
 export interface SoakRecord {
@@ -101,14 +103,11 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** Rows of the timeline, one per `every` seconds: the worst of the samples in it. */
-function timeline(samples: readonly SoakSample[], every: number): string {
+/** Rows of the timeline, one per `perRow` samples: the worst of the samples in it. */
+function timeline(samples: readonly SoakSample[], perRow: number): string {
   const rows: string[][] = [];
-  let from = 0;
-  while (from < samples.length) {
-    const end = samples[from].t - (samples[from].t % every) + every;
-    const group: SoakSample[] = [];
-    while (from < samples.length && samples[from].t <= end) group.push(samples[from++]);
+  for (let from = 0; from < samples.length; from += perRow) {
+    const group = samples.slice(from, from + perRow);
     const last = group[group.length - 1];
     const worst = (pick: (s: SoakSample) => number) => Math.max(...group.map(pick).filter(Number.isFinite));
     rows.push([
@@ -123,12 +122,13 @@ function timeline(samples: readonly SoakSample[], every: number): string {
       ms(worst((s) => s.talk.p99), 2),
       pct(group.reduce((sum, s) => sum + s.gatewayCpuShare, 0) / group.length),
       ms(worst((s) => s.loadLoopMaxMs)),
+      ms(worst((s) => s.talkersLoopMaxMs)),
       String(last.pings),
       String(last.unexpectedCloses),
     ]);
   }
   return table(
-    ['t s', 'open (load)', 'gateway sockets', 'RSS MiB', 'heap MiB', 'loop p99 ms', 'loop max ms', '/healthz max ms', 'talk p99 ms', 'gateway core', 'load loop max ms', 'pings', 'unexpected closes'],
+    ['t s', 'open (load)', 'gateway sockets', 'RSS MiB', 'heap MiB', 'loop p99 ms', 'loop max ms', '/healthz max ms', 'talk p99 ms', 'gateway core', 'load loop max ms', 'talkers\' loop max ms', 'pings', 'unexpected closes'],
     rows,
   );
 }
@@ -167,7 +167,7 @@ export function soakReport(record: SoakRecord, command: string): string {
       `(this shell: ${showFdLimit(record.fdLimits.orchestrator)}${record.fdLimits.gateway.hard < record.fdLimits.asked ? '; raising the hard limit needs CAP_SYS_RESOURCE, which this machine does not grant' : ''})`,
     `load: ${options.connections} connections in ${options.connections / 2} rooms of two over ${record.workers.length} load processes ` +
       `(${record.workers.map((w) => w.rooms * 2).join(', ')} connections), ${record.workers.reduce((n, w) => n + w.talkingRooms, 0) * 2} of them talking ` +
-      `(${options.talkRate} signal/s each, offer and candidate in turn), the rest idle; ${options.joinConcurrency} rooms joining at a time; ` +
+      `(${options.talkRate} signal/s each, offer and candidate in turn, in a process of their own), the rest idle; ${options.joinConcurrency} rooms joining at a time; ` +
       `loopback ephemeral ports ${record.portRange[0]}-${record.portRange[1]}`,
     '',
     '## joins',
@@ -181,7 +181,8 @@ export function soakReport(record: SoakRecord, command: string): string {
     '',
     `## hold (${end.holdSeconds.toFixed(0)} s, the gateway pinging every ${options.heartbeatMs / 1000} s)`,
     '',
-    timeline(record.samples, Math.max(options.sampleSeconds, Math.round(end.holdSeconds / 10 / options.sampleSeconds) * options.sampleSeconds)),
+    // about ten rows, whatever the length of the hold
+    timeline(record.samples, Math.max(1, Math.round(record.samples.length / 10))),
     '',
     '## at the end',
     '',
