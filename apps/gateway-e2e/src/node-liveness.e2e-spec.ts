@@ -94,13 +94,13 @@ describe('thousands of sockets dropped without a close frame on one node while t
   const directory = mkdtempSync(join(tmpdir(), 'liveness-counts-'));
   let redis: ThrowawayRedis;
   const nodes: AppProcess[] = [];
+  const nodeIds = [uniqueName('drop-1'), uniqueName('drop-2')];
   let adminSearch: AppProcess;
 
   beforeAll(async () => {
     redis = await startRedisServer();
     const env = { REDIS_URL: redis.url, RESUME_WINDOW_MS: '2000', RATE_LIMIT_CONN_PER_10S: '100000', RATE_LIMIT_IP_MSGS_PER_10S: '0', MAX_CONNECTIONS: '10000' };
-    nodes.push(await startApp('gateway', { ...env, NODE_ID: uniqueName('drop-1') }));
-    nodes.push(await startApp('gateway', { ...env, NODE_ID: uniqueName('drop-2') }));
+    for (const nodeId of nodeIds) nodes.push(await startApp('gateway', { ...env, NODE_ID: nodeId }));
     adminSearch = await startApp('admin-search', { REDIS_URL: redis.url, ADMIN_API_KEY, SQLITE_PATH: join(directory, 'sessions.db') });
   });
 
@@ -130,29 +130,27 @@ describe('thousands of sockets dropped without a close frame on one node while t
 
     type LiveNode = { node_id: string; rooms: number; connections: number };
     type LiveRoom = { room_id: string; peers: Array<{ node: string }> };
-    const answer = async () => {
-      const [liveNodes, liveRooms] = await Promise.all([
-        fetch(`${adminSearch.baseUrl}/api/nodes`, { headers: auth }).then((r) => r.json() as Promise<LiveNode[]>),
-        fetch(`${adminSearch.baseUrl}/api/rooms`, { headers: auth }).then((r) => r.json() as Promise<LiveRoom[]>),
-      ]);
-      return { liveNodes, liveRooms };
-    };
-    // the holds end after RESUME_WINDOW_MS, swept by whichever node comes first
-    const settled = await until('only the kept room is live', async () => {
-      const { liveNodes, liveRooms } = await answer();
-      return liveRooms.length === 1 ? { liveNodes, liveRooms } : null;
-    });
+    const liveNodes = async () => (await fetch(`${adminSearch.baseUrl}/api/nodes`, { headers: auth })).json() as Promise<LiveNode[]>;
+    const liveRooms = async () => (await fetch(`${adminSearch.baseUrl}/api/rooms`, { headers: auth })).json() as Promise<LiveRoom[]>;
+    // the holds end after RESUME_WINDOW_MS, swept by whichever node comes first, room by room.
+    // Each answer is its own read of the room directory, so the two agree on one state of it, not
+    // while the sweep changes it between them: compare them once the sweep is over. A dropped
+    // room stays listed until its holds end, so the kept room alone means nothing changes any more.
+    await until('only the kept room is live', async () => (await liveRooms()).length === 1);
+    const settled = { liveNodes: await liveNodes(), liveRooms: await liveRooms() };
     expect(settled.liveRooms.map((room) => room.room_id)).toEqual([kept]);
+    expect(settled.liveNodes.map((node) => node.node_id).sort()).toEqual([...nodeIds].sort());
     for (const node of settled.liveNodes) {
       const inRooms = settled.liveRooms.filter((room) => room.peers.some((peer) => peer.node === node.node_id)).length;
       expect({ node: node.node_id, rooms: node.rooms }).toEqual({ node: node.node_id, rooms: inRooms });
     }
     // the node's own view forgets them too, within a heartbeat or two: its gauge and what it reports
     await until('node 1 counts 1 room', async () => (await scrapeMetrics(nodes[0].baseUrl)).value('signaling_rooms_active') === 1);
-    const node1 = settled.liveNodes.find((node) => node.rooms === 1 && node.node_id.startsWith('drop-1'));
+    const node1 = settled.liveNodes.find((node) => node.rooms === 1 && node.node_id === nodeIds[0]);
     expect(node1).toBeDefined();
     await until('no drift for node 1', async () => {
-      await answer();
+      // GET /api/nodes refreshes the drift gauge
+      await liveNodes();
       return (await scrapeMetrics(adminSearch.baseUrl)).find('admin_node_rooms_drift', { node: String(node1?.node_id) }) === 0;
     });
     for (const client of stay) expect(client.ws.readyState).toBe(client.ws.OPEN);
