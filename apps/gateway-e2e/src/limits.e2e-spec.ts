@@ -107,6 +107,31 @@ describe('connection attempts per address across two nodes', () => {
   });
 });
 
+describe('connection attempts counted by joins and by resumes alike', () => {
+  let setup: LimitedCluster;
+
+  beforeAll(async () => {
+    setup = await startLimitedCluster(1, { RATE_LIMIT_CONN_PER_10S: '3' });
+  });
+
+  afterAll(() => stopLimitedCluster(setup));
+
+  // on one Redis a join counts its attempt in its own step, a resume before it: one counter for both
+  it('refuses a resume attempt past the limit that joins used up, and a join past resumes', async () => {
+    await atWindowStart();
+    const room = uniqueName('attempts');
+    for (let i = 0; i < 2; i++) setup.clients.push(await SignalingClient.join(setup.cluster.wsUrl(0, `room=${room}`)));
+    const unknownToken = await SignalingClient.connect(setup.cluster.wsUrl(0, `room=${room}&resume=${'x'.repeat(43)}`));
+    const resumeOverLimit = await SignalingClient.connect(setup.cluster.wsUrl(0, `room=${room}&resume=${'x'.repeat(43)}`));
+    const joinOverLimit = await SignalingClient.connect(setup.cluster.wsUrl(0, `room=${uniqueName('attempts')}`));
+
+    expect(await unknownToken.closed).toEqual({ code: 4400, reason: 'unknown resume token' });
+    expect(await resumeOverLimit.closed).toMatchObject({ code: 4429 });
+    expect(await joinOverLimit.closed).toMatchObject({ code: 4429 });
+    expect((await scrapeMetrics(setup.cluster.nodes[0].baseUrl)).value('signaling_admissions_total', { result: 'rate-limited' })).toBe(2);
+  });
+});
+
 describe('message limits per peer and per address across two nodes', () => {
   let setup: LimitedCluster;
 

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { AccessService, AccessVerdict } from '../auth/access.service';
 import { GatewayConfig } from '../config/gateway-config';
 import { AdmissionResult, SignalingMetrics } from '../metrics/signaling-metrics';
+import { ConnectionLimitsService } from '../rate-limit/connection-limits.service';
 import { ResumeService } from '../resume/resume.service';
 import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
@@ -34,6 +35,7 @@ export class AdmissionService {
     private readonly metrics: SignalingMetrics,
     private readonly access: AccessService,
     private readonly resumes: ResumeService,
+    private readonly limits: ConnectionLimitsService,
   ) {}
 
   /** Checks what needs no Redis; returns the peer to admit, or null after closing the socket. */
@@ -63,14 +65,22 @@ export class AdmissionService {
     const pending = this.verdicts.get(peer);
     if (!pending) throw new Error('admit() without prepare()');
     this.verdicts.delete(peer);
+    const resumeWith = this.resumeTokens.get(peer);
+    // every attempt counts (4429): in the join's own Redis step where the directory can, else first
+    const attempt = resumeWith === undefined && this.directory.countsAttempts ? this.limits.attemptWithJoin(peer.remoteAddr) : null;
+    if (!attempt && !(await this.limits.admitAttempt(peer.ws, peer.remoteAddr))) return false;
     const access = await pending;
     if (!access.ok) {
+      // refused before its join: counted on its own, and over the limit it is told so first, as above
+      if (attempt && !(await this.limits.admitAttempt(peer.ws, peer.remoteAddr))) return false;
       this.refuse(peer.ws, CLOSE_CODE[access.close], access.result, access.reason);
       return false;
     }
-    // it went away while its token was checked: no seat to take
-    if (!peer.isOpen) return false;
-    const resumeWith = this.resumeTokens.get(peer);
+    if (!peer.isOpen) {
+      // it went away while its token was checked: no seat to take, but an attempt all the same
+      if (attempt) void this.limits.countAttempt(peer.remoteAddr);
+      return false;
+    }
     if (resumeWith !== undefined) {
       // the room's access rules apply to a resume as to a join; the resume token then names the seat
       return this.resumes.resume(peer, resumeWith, (code, result, reason) => this.refuse(peer.ws, code, result, reason));
@@ -90,8 +100,12 @@ export class AdmissionService {
     let others: RoomMember[];
     try {
       const result = await this.metrics.timeRedis('join', () =>
-        this.directory.join(peer.room, member, this.config.admission.roomCapacity, peer.resumeKey ?? undefined),
+        this.directory.join(peer.room, member, this.config.admission.roomCapacity, peer.resumeKey ?? undefined, attempt ?? undefined),
       );
+      if (attempt && !this.limits.countedWithJoin(peer.ws, result.admitted || result.reason !== 'rate-limited')) {
+        this.hub.abortJoin(peer.room, peer.peerId);
+        return false;
+      }
       if (!result.admitted) {
         this.hub.abortJoin(peer.room, peer.peerId);
         this.refuse(peer.ws, CLOSE_CODE.roomFull, 'full', 'room full');

@@ -104,10 +104,9 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     ws.on('pong', () => {
       peer.alive = true;
     });
-    // the attempt is counted by the address admission settled on (proxy headers included)
-    this.limits
-      .admitAttempt(ws, peer.remoteAddr)
-      .then((allowed) => allowed && this.admission.admit(peer))
+    // admission counts the attempt (4429) by the address it settled on, proxy headers included
+    this.admission
+      .admit(peer)
       .then(
         (admitted) => {
           if (!admitted) return;

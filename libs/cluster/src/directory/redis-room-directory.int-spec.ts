@@ -1,7 +1,8 @@
 import type { NodeId, PeerId, RoomId } from '@sg/schema';
-import type { RoomMember } from '@sg/room';
+import { ConnectionAttemptLimiter, type RoomMember } from '@sg/room';
 import type Redis from 'ioredis';
 import { REDIS_KEYS } from '../redis-keys';
+import { RedisRateLimitStore } from '../rate-limit/redis-rate-limit-store';
 import { connectTestRedis } from '../testing/connect-test-redis';
 import { RedisRoomDirectory } from './redis-room-directory';
 
@@ -75,5 +76,43 @@ describe(RedisRoomDirectory.name, () => {
     await directory.join(room, member('p1'), 5);
     expect(await directory.member(room, 'p1' as PeerId)).toEqual(member('p1'));
     expect(await directory.member(room, 'nobody' as PeerId)).toBeNull();
+  });
+
+  describe('counting the connection attempt in the join (one Redis)', () => {
+    const windowMs = 10_000;
+    // a moment 40 % into its window: the previous window's count still weighs 0.6
+    const at = 1_700_000_004_000;
+    const attempt = (limit: number) => ({ key: 'conn:203.0.113.7', limit, at, windowMs });
+
+    it('says so', () => {
+      expect(directory.countsAttempts).toBe(true);
+    });
+
+    it('admits within the limit and refuses past it, touching neither the room nor the index', async () => {
+      expect(await directory.join(room, member('p1'), 5, undefined, attempt(2))).toEqual({ admitted: true, others: [] });
+      expect(await directory.join(room, member('p2'), 5, undefined, attempt(2))).toEqual({ admitted: true, others: [member('p1')] });
+      expect(await directory.join(room, member('p3'), 5, undefined, attempt(2))).toEqual({ admitted: false, reason: 'rate-limited' });
+
+      expect((await directory.members(room)).map((m) => m.peerId).sort()).toEqual(['p1', 'p2']);
+      expect((await redis.smembers(REDIS_KEYS.nodePeers('node-a'))).sort()).toEqual([`${room}\x1fp1`, `${room}\x1fp2`]);
+    });
+
+    it('counts a refused attempt too, and a full room after the count', async () => {
+      await directory.join(room, member('p1'), 1, undefined, attempt(2));
+      expect(await directory.join(room, member('p2'), 1, undefined, attempt(2))).toEqual({ admitted: false, reason: 'full' });
+      expect(await directory.join('room-2' as RoomId, member('p3'), 1, undefined, attempt(2))).toEqual({ admitted: false, reason: 'rate-limited' });
+    });
+
+    it("adds to the limiter's own counter and weighs the previous window as it does", async () => {
+      const limiter = new ConnectionAttemptLimiter(new RedisRateLimitStore(redis, windowMs), 5, () => at, windowMs);
+      // 5 attempts in the previous window weigh 3; 2 more in this one make 5, the limit
+      await redis.set(REDIS_KEYS.rateLimit('conn:203.0.113.7', Math.floor(at / windowMs) - 1), '5');
+      expect((await limiter.attempt('203.0.113.7')).allowed).toBe(true);
+      expect(await directory.join(room, member('p1'), 9, undefined, attempt(5))).toMatchObject({ admitted: true });
+      expect(await directory.join(room, member('p2'), 9, undefined, attempt(5))).toEqual({ admitted: false, reason: 'rate-limited' });
+      expect((await limiter.attempt('203.0.113.7')).allowed).toBe(false);
+      expect(Number(await redis.get(REDIS_KEYS.rateLimit('conn:203.0.113.7', Math.floor(at / windowMs))))).toBe(4);
+      expect(await redis.pttl(REDIS_KEYS.rateLimit('conn:203.0.113.7', Math.floor(at / windowMs)))).toBeGreaterThan(windowMs);
+    });
   });
 });

@@ -1,9 +1,13 @@
 import type { NodeId, PeerId, RoomId } from '@sg/schema';
-import { JoinRoomResult, LeaveRoomResult, RoomDirectory, RoomMember } from '@sg/room';
+import { JoinAttempt, JoinRoomResult, LeaveRoomResult, RoomDirectory, RoomMember, windowOf } from '@sg/room';
 import type { default as Redis } from 'ioredis';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
 import { isRedisCluster, type RedisConnection } from '../redis-connection';
+import { rateCounterTtlMs } from '../rate-limit/redis-rate-limit-store';
 import { MEMBER_ENTRY_SEPARATOR, REDIS_KEYS } from '../redis-keys';
+
+/** sgCountAttemptThenJoinRoom's answer for an attempt over its limit. */
+const ATTEMPT_REFUSED = 2;
 
 /**
  * Room membership in Redis hashes, changed only by atomic Lua scripts on the room's slot.
@@ -22,19 +26,22 @@ export class RedisRoomDirectory extends RoomDirectory {
     this.ordered = !isRedisCluster(redis);
   }
 
-  async join(room: RoomId, member: RoomMember, capacity: number, resumeTokenHash?: string): Promise<JoinRoomResult> {
+  /** On one Redis the attempt's counter and the room's keys can share a script; on a cluster they are on different slots. */
+  override get countsAttempts(): boolean {
+    return this.ordered;
+  }
+
+  async join(room: RoomId, member: RoomMember, capacity: number, resumeTokenHash?: string, attempt?: JoinAttempt): Promise<JoinRoomResult> {
+    if (attempt && !this.ordered) throw new Error('a Redis Cluster cannot count the attempt with the join: count it first');
     const entry = memberEntry(room, member.peerId);
-    const joinArgs = [
+    const roomKeys = [
       REDIS_KEYS.room(room),
       REDIS_KEYS.roomResumeTokens(room),
       resumeTokenHash === undefined ? REDIS_KEYS.resumeTokenPrefix(room) : REDIS_KEYS.resumeToken(room, resumeTokenHash),
-      member.peerId,
-      JSON.stringify(member),
-      String(capacity),
-      resumeTokenHash ?? '',
     ] as const;
-    let reply: [number, string[]?];
+    const joinArgs = [member.peerId, JSON.stringify(member), String(capacity), resumeTokenHash ?? ''] as const;
     const index = REDIS_KEYS.nodePeers(member.node);
+    let reply: [number, string[]?];
     if (this.ordered) {
       // indexed first, as below, but both commands leave in one write: one Redis runs a connection's
       // commands in order, so the SADD still lands before the seat is taken, and a join costs one
@@ -43,7 +50,7 @@ export class RedisRoomDirectory extends RoomDirectory {
       const stream = (this.redis as Redis).stream as Redis['stream'] | undefined;
       stream?.cork();
       const indexed = this.redis.sadd(index, entry);
-      const joined = this.redis.sgJoinRoom(...joinArgs);
+      const joined = attempt ? this.countAttemptThenJoin(roomKeys, joinArgs, attempt) : this.redis.sgJoinRoom(...roomKeys, ...joinArgs);
       stream?.uncork();
       const [indexOutcome, joinOutcome] = await Promise.allSettled([indexed, joined]);
       if (joinOutcome.status === 'rejected') throw joinOutcome.reason;
@@ -53,7 +60,11 @@ export class RedisRoomDirectory extends RoomDirectory {
     } else {
       // indexed first: a seat whose node dies must be found by the survivors
       await this.redis.sadd(index, entry);
-      reply = (await this.redis.sgJoinRoom(...joinArgs)) as [number, string[]?];
+      reply = (await this.redis.sgJoinRoom(...roomKeys, ...joinArgs)) as [number, string[]?];
+    }
+    if (reply[0] === ATTEMPT_REFUSED) {
+      await this.unindex(member.node, entry);
+      return { admitted: false, reason: 'rate-limited' };
     }
     if (reply[0] !== 1) {
       await this.unindex(member.node, entry);
@@ -106,6 +117,21 @@ export class RedisRoomDirectory extends RoomDirectory {
     const rooms = [...new Set([...indexes.flat(), ...held].map((entry) => entry.split(MEMBER_ENTRY_SEPARATOR)[0]))].sort();
     const members = await Promise.all(rooms.map((room) => this.redis.hvals(REDIS_KEYS.room(room))));
     return rooms.map((room, i) => ({ room: room as RoomId, members: parseMembers(members[i]) })).filter((entry) => entry.members.length > 0);
+  }
+
+  /** The attempt's counter in RedisRateLimitStore's keys and window (ConnectionAttemptLimiter), then the join. */
+  private countAttemptThenJoin(roomKeys: readonly [string, string, string], joinArgs: readonly string[], attempt: JoinAttempt): Promise<unknown> {
+    const window = windowOf(attempt.at, attempt.windowMs);
+    const previousWeight = 1 - (attempt.at - window * attempt.windowMs) / attempt.windowMs;
+    return this.redis.sgCountAttemptThenJoinRoom(
+      ...roomKeys,
+      REDIS_KEYS.rateLimit(attempt.key, window),
+      REDIS_KEYS.rateLimit(attempt.key, window - 1),
+      ...joinArgs,
+      String(attempt.limit),
+      String(rateCounterTtlMs(attempt.windowMs)),
+      String(previousWeight),
+    );
   }
 
   /** Drops a node's index entry; if that fails the entry is only stale, and skipped wherever it is read. */

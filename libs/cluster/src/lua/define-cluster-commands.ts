@@ -1,5 +1,5 @@
 import type { RedisConnection } from '../redis-connection';
-import { JOIN_ROOM_LUA } from './join-room.lua';
+import { COUNT_ATTEMPT_THEN_JOIN_ROOM_LUA, JOIN_ROOM_LUA } from './join-room.lua';
 import { LEAVE_ROOM_LUA } from './leave-room.lua';
 import { CLAIM_NODE_LUA, NODE_GONE_LUA, NODE_HEARTBEAT_LUA } from './node-heartbeat.lua';
 import { RELEASE_LEASE_LUA, RENEW_LEASE_LUA } from './renew-lease.lua';
@@ -9,6 +9,8 @@ type Reply = unknown;
 /** The cluster's Lua scripts as ioredis commands (EVALSHA with EVAL fallback); each script's keys share one slot. */
 export interface ClusterCommands {
   sgJoinRoom(roomKey: string, resumeKey: string, tokenKey: string, ...args: string[]): Promise<Reply>;
+  /** One Redis only: its keys span two hash tags (the room's, the address's). */
+  sgCountAttemptThenJoinRoom(roomKey: string, resumeKey: string, tokenKey: string, attemptsKey: string, previousAttemptsKey: string, ...args: string[]): Promise<Reply>;
   sgLeaveRoom(roomKey: string, resumeKey: string, heldKey: string, reasonsKey: string, ...args: string[]): Promise<Reply>;
   sgNodeHeartbeat(aliveKey: string, registeredKey: string, suspectKey: string, ...args: string[]): Promise<Reply>;
   sgClaimNode(aliveKey: string, registeredKey: string, nodePeersKey: string, suspectKey: string, mustBeDead: string, graceMs: string): Promise<Reply>;
@@ -24,6 +26,7 @@ export function defineClusterCommands(redis: RedisConnection): ClusterRedis {
   const withCommands = redis as ClusterRedis;
   if (typeof withCommands.sgJoinRoom === 'function') return withCommands;
   redis.defineCommand('sgJoinRoom', { numberOfKeys: 3, lua: JOIN_ROOM_LUA });
+  redis.defineCommand('sgCountAttemptThenJoinRoom', { numberOfKeys: 5, lua: COUNT_ATTEMPT_THEN_JOIN_ROOM_LUA });
   redis.defineCommand('sgLeaveRoom', { numberOfKeys: 4, lua: LEAVE_ROOM_LUA });
   redis.defineCommand('sgNodeHeartbeat', { numberOfKeys: 3, lua: NODE_HEARTBEAT_LUA });
   redis.defineCommand('sgClaimNode', { numberOfKeys: 4, lua: CLAIM_NODE_LUA });

@@ -20,3 +20,20 @@ if ARGV[4] ~= '' then
 end
 return {1, others}
 `;
+
+/**
+ * JOIN_ROOM_LUA after counting the connection attempt, in one step on one Redis (a cluster keeps
+ * the counter on its own slot and counts it in a call of its own): one round trip per join.
+ * The counter is RATE_WINDOWS_LUA's, so both ways add to one count.
+ * KEYS 4, 5: the attempt counter of this window, of the previous one.
+ * ARGV 5: the attempt limit, 6: the counter's TTL in ms, 7: the weight of the previous window.
+ * Returns {2} when the attempt is over the limit (nothing else is touched), else as JOIN_ROOM_LUA.
+ */
+export const COUNT_ATTEMPT_THEN_JOIN_ROOM_LUA = `
+local attempts = redis.call('INCRBY', KEYS[4], 1)
+if attempts == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
+local previous = tonumber(redis.call('GET', KEYS[5]) or '0')
+if previous * tonumber(ARGV[7]) + attempts > tonumber(ARGV[5]) then
+  return {2}
+end
+${JOIN_ROOM_LUA}`;

@@ -6,6 +6,11 @@ import { RATE_WINDOWS_LUA } from './rate-windows.lua';
 /** Keys per script call: a long batch would hold Redis (single-threaded) for everyone. */
 const MAX_KEYS_PER_CALL = 500;
 
+/** A window's counter must outlive the next window, which reads it as its previous one. */
+export function rateCounterTtlMs(windowMs: number): number {
+  return 2 * windowMs + 1_000;
+}
+
 interface RateWindowCommands {
   sgRateWindows(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number[]>;
 }
@@ -17,7 +22,6 @@ interface RateWindowCommands {
  */
 export class RedisRateLimitStore extends RateLimitStore {
   private readonly redis: RedisConnection & RateWindowCommands;
-  /** A window's counter must outlive the next window, which reads it as its previous one. */
   private readonly ttlMs: number;
   private readonly perCall: number;
 
@@ -25,7 +29,7 @@ export class RedisRateLimitStore extends RateLimitStore {
     super();
     this.redis = redis as RedisConnection & RateWindowCommands;
     if (typeof this.redis.sgRateWindows !== 'function') redis.defineCommand('sgRateWindows', { lua: RATE_WINDOWS_LUA });
-    this.ttlMs = 2 * windowMs + 1_000;
+    this.ttlMs = rateCounterTtlMs(windowMs);
     this.perCall = isRedisCluster(redis) ? 1 : MAX_KEYS_PER_CALL;
   }
 

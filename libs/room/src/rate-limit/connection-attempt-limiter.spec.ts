@@ -34,6 +34,13 @@ describe(ConnectionAttemptLimiter.name, () => {
     expect([...(await attempts(nodeA, '203.0.113.7', 2)), ...(await attempts(nodeB, '203.0.113.7', 2))]).toEqual([true, true, true, false]);
   });
 
+  it('describes an attempt for a join that counts it, in the same counter attempt() adds to', () => {
+    const limiter = new ConnectionAttemptLimiter(new StoreInMemory(), 3, clock, 10_000);
+
+    expect(limiter.attemptWithJoin('203.0.113.7')).toEqual({ key: 'conn:203.0.113.7', limit: 3, at: 1_000, windowMs: 10_000 });
+    expect(new ConnectionAttemptLimiter(new StoreInMemory(), 0, clock).attemptWithJoin('203.0.113.7')).toBeNull();
+  });
+
   it('counts each address apart', async () => {
     const limiter = new ConnectionAttemptLimiter(new StoreInMemory(), 1, clock);
 

@@ -1,3 +1,4 @@
+import type { JoinAttempt } from '../ports/room-directory';
 import type { RateLimitStore } from './rate-limit-store';
 import { SlidingWindowCounter } from './sliding-window-counter';
 import { RATE_LIMIT_WINDOW_MS, slidingEstimate, windowOf } from './sliding-window';
@@ -28,11 +29,21 @@ export class ConnectionAttemptLimiter {
     if (this.limit === 0) return { allowed: true, shared: true };
     const now = this.clock();
     try {
-      const [counts] = await this.store.add([{ key: `conn:${subject}`, window: windowOf(now, this.windowMs), delta: 1 }]);
+      const [counts] = await this.store.add([{ key: attemptKey(subject), window: windowOf(now, this.windowMs), delta: 1 }]);
       return { allowed: slidingEstimate(counts.previous, counts.current, now, this.windowMs) <= this.limit, shared: true };
     } catch {
       return { allowed: this.attemptLocally(subject, this.clock()), shared: false };
     }
+  }
+
+  /**
+   * The attempt from `subject`, for a RoomDirectory that counts it in the join itself (one round
+   * trip instead of two); the same counter and window as attempt(), so both ways add up. Null when
+   * attempts are not limited.
+   */
+  attemptWithJoin(subject: string): JoinAttempt | null {
+    if (this.limit === 0) return null;
+    return { key: attemptKey(subject), limit: this.limit, at: this.clock(), windowMs: this.windowMs };
   }
 
   private attemptLocally(subject: string, now: number): boolean {
@@ -50,4 +61,8 @@ export class ConnectionAttemptLimiter {
     // many live addresses: prune less often rather than on every new one
     this.pruneAt = Math.max(LOCAL_PRUNE_SIZE, 2 * this.local.size);
   }
+}
+
+function attemptKey(subject: string): string {
+  return `conn:${subject}`;
 }
