@@ -8,8 +8,9 @@ const LOCAL_PRUNE_SIZE = 10_000;
 
 /**
  * Connection attempts per address across all nodes (PROTOCOL section 1, 4429).
- * Each attempt is one atomic add in the store: exact across nodes, and
- * admission pays a Redis round trip anyway. Every attempt counts, refused ones
+ * Each attempt is one atomic add in the store: exact across nodes. A RoomDirectory
+ * that can (one Redis) counts a join's attempt in the join itself (attemptWithJoin),
+ * in the same counter. Every attempt counts, refused ones
  * too, so a client retrying in a loop stays refused until it slows down.
  * While the store is unreachable each node counts on its own.
  */
