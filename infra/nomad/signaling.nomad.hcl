@@ -106,6 +106,15 @@ job "signaling" {
         init            = true
         readonly_rootfs = true
 
+        # Every WebSocket is an open file, and without this the container gets
+        # whatever the Docker daemon's default is on that client. Node raises its
+        # soft limit to the hard one; keep MAX_CONNECTIONS (default 10000) about
+        # 1000 below it (docs/operations.md, "File descriptors and connection
+        # limits").
+        ulimit {
+          nofile = "65536:65536"
+        }
+
         mount {
           type   = "tmpfs"
           target = "/tmp"
