@@ -92,7 +92,11 @@ async function join(command: Extract<SoakCommand, { cmd: 'join' }>): Promise<Soa
   return { ok: true, joined: { peers: peers.length, failedRooms, failureSamples: failures, joinMs: performance.now() - started } };
 }
 
-/** Open loop, like the relay bench: frames leave on schedule, round-robin over the talkers, each alternating offer and candidate. */
+/**
+ * Open loop, like the relay bench: frames leave on schedule, round-robin over the talkers,
+ * each alternating offer and candidate, half the talkers starting with each, so that every
+ * second carries both kinds and a stall (a heartbeat pass) meets both alike.
+ */
 function talk(ratePerPeer: number): void {
   if (talkers.length === 0) return;
   const rate = ratePerPeer * talkers.length;
@@ -101,8 +105,9 @@ function talk(ratePerPeer: number): void {
   const tick = () => {
     const due = Math.floor(((performance.now() - startMs) * rate) / 1000);
     while (index < due) {
-      const peer = talkers[index % talkers.length];
-      const kind: SignalKind = Math.floor(index / talkers.length) % 2 === 0 ? 'candidate' : 'offer';
+      const slot = index % talkers.length;
+      const peer = talkers[slot];
+      const kind: SignalKind = (Math.floor(index / talkers.length) + slot) % 2 === 0 ? 'candidate' : 'offer';
       index++;
       if (peer.socket.readyState !== peer.socket.OPEN) continue;
       peer.send(kind, `${STEP_OF[kind]}.${nowNs()}`);
