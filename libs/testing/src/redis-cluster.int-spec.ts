@@ -79,3 +79,44 @@ describe(startRedisCluster.name, () => {
     expect(existsSync(cluster.directory)).toBe(false);
   });
 });
+
+describe(`${startRedisCluster.name} with a password`, () => {
+  const password = 'throwaway-cluster-pw';
+  let cluster: ThrowawayRedisCluster;
+  const clients: Cluster[] = [];
+
+  function clientOf(options: { password?: string }): Cluster {
+    const client = new Cluster(
+      cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+      { redisOptions: options, clusterRetryStrategy: () => null },
+    );
+    client.on('error', () => undefined);
+    clients.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ password });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await cluster?.stop();
+  });
+
+  it('makes every node require it, replicas included, and still reports roles and flushes', async () => {
+    expect(cluster.password).toBe(password);
+    // healthy means every replica synced: each authenticated to its master with masterauth
+    const roles = await cluster.roles();
+    expect(roles.filter((role) => role.role === 'replica')).toHaveLength(3);
+    const client = clientOf({ password });
+    await client.set('{p}key', 'v');
+    expect(await client.get('{p}key')).toBe('v');
+    await cluster.flushAll();
+    expect(await client.get('{p}key')).toBeNull();
+  });
+
+  it('refuses a client without it', async () => {
+    await expect(clientOf({}).get('key')).rejects.toThrow(/NOAUTH|Failed to refresh slots cache|None of startup nodes is available/);
+  });
+});

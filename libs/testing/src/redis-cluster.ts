@@ -27,6 +27,8 @@ export interface ThrowawayRedisCluster {
   readonly nodes: readonly ClusterNodeProcess[];
   /** Every node as a seed list: `127.0.0.1:p1,127.0.0.1:p2,...`, the value of `REDIS_CLUSTER_NODES`. */
   readonly seeds: string;
+  /** The password every node requires (`RedisClusterOptions.password`), or undefined when they require none. */
+  readonly password: string | undefined;
   /** The node-timeout the nodes run with: how long a dead master stays a master before its replica takes over. */
   readonly nodeTimeoutMs: number;
   /** The temp directory holding every node's directory; `stop()` removes it. */
@@ -54,6 +56,11 @@ export interface RedisClusterOptions {
    * pauses look like failures.
    */
   readonly nodeTimeoutMs?: number;
+  /**
+   * Makes every node require this password (`requirepass`, the default user's), replicas
+   * authenticating to their masters with it (`masterauth`). Unset: no password, as before.
+   */
+  readonly password?: string;
 }
 
 /** Slots a Redis Cluster divides keys into. */
@@ -72,6 +79,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const masters = options.masters ?? 3;
   if (masters < 3) throw new Error('a Redis Cluster needs at least 3 masters');
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 2_000;
+  const password = options.password;
+  const nodeCommand = (port: number, command: string[]) => commandOnNode(port, command, password);
   const serverBinary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
   const cliBinary = process.env['REDIS_CLI_BIN'] ?? 'redis-cli';
   for (const binary of [serverBinary, cliBinary]) {
@@ -108,15 +117,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           ...['--port', String(node.port), '--cluster-port', String(ports[2 * i + 1]), '--bind', '127.0.0.1'],
           ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs)],
           ...['--dir', nodeDirectory, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
+          ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password]),
         ],
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       children.set(node.port, child);
     });
     await Promise.all(nodes.map((node) => waitForPort(node.port, 5_000)));
+    // REDISCLI_AUTH is `-a` without the warning about a password on the command line
     const created = spawnSync(cliBinary, ['--cluster', 'create', ...nodes.map((node) => node.address), '--cluster-replicas', '1', '--cluster-yes'], {
       encoding: 'utf8',
       timeout: 30_000,
+      ...(password === undefined ? {} : { env: { ...process.env, REDISCLI_AUTH: password } }),
     });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed (${created.status ?? created.signal}):\n${created.stdout}\n${created.stderr}`);
   } catch (error) {
@@ -141,6 +153,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const cluster: ThrowawayRedisCluster = {
     nodes,
     seeds: nodes.map((node) => node.address).join(','),
+    password,
     nodeTimeoutMs,
     directory,
     roles,
@@ -156,7 +169,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       throw new Error(`no master serves slot ${slot}`);
     },
     kill: async (port) => killChild(children.get(port)),
-    waitUntilHealthy: (timeoutMs = 20_000) => waitUntilHealthy(live, masters, timeoutMs),
+    waitUntilHealthy: (timeoutMs = 20_000) => waitUntilHealthy(live, masters, timeoutMs, nodeCommand),
     flushAll: async () => {
       const masterPorts = (await roles()).filter((role) => role.role === 'master').map((role) => role.port);
       await Promise.all(masterPorts.map((port) => nodeCommand(port, ['FLUSHALL'])));
@@ -179,12 +192,12 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
  * Healthy: every live node says `cluster_state:ok` with all 16384 slots covered by
  * `masters` masters, and every replica's link to its master is up (its copy is in sync).
  */
-async function waitUntilHealthy(live: () => Array<{ port: number }>, masters: number, timeoutMs: number): Promise<void> {
+async function waitUntilHealthy(live: () => Array<{ port: number }>, masters: number, timeoutMs: number, nodeCommand: NodeCommand): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     try {
-      last = await healthProblem(live(), masters);
+      last = await healthProblem(live(), masters, nodeCommand);
       if (last === '') return;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
@@ -195,7 +208,7 @@ async function waitUntilHealthy(live: () => Array<{ port: number }>, masters: nu
 }
 
 /** What keeps the cluster from being healthy, or '' when nothing does. */
-async function healthProblem(nodes: Array<{ port: number }>, masters: number): Promise<string> {
+async function healthProblem(nodes: Array<{ port: number }>, masters: number, nodeCommand: NodeCommand): Promise<string> {
   const views = new Set<string>();
   for (const node of nodes) {
     const info = fields(String(await nodeCommand(node.port, ['CLUSTER', 'INFO'])));
@@ -244,9 +257,11 @@ function fields(text: string): Map<string, string> {
   return map;
 }
 
+type NodeCommand = (port: number, command: string[]) => Promise<unknown>;
+
 /** One command on one node, over a connection of its own that gives up at once. */
-async function nodeCommand(port: number, command: string[]): Promise<unknown> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, enableOfflineQueue: false });
+async function commandOnNode(port: number, command: string[], password: string | undefined): Promise<unknown> {
+  const redis = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

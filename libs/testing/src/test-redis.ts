@@ -21,7 +21,7 @@ export function testRedisEnv(): Record<string, string> {
   return { REDIS_URL: url };
 }
 
-/** A client of whatever the env points at (as `testRedisEnv` or an app's own variables say), for tests that look into Redis. */
+/** A client of whatever the env points at (as `testRedisEnv` or an app's own variables say, a cluster's credentials included), for tests that look into Redis. */
 export function connectRedisOf(env: Record<string, string> = testRedisEnv()): Redis | Cluster {
   const nodes = env['REDIS_CLUSTER_NODES'];
   if (nodes) {
@@ -30,6 +30,7 @@ export function connectRedisOf(env: Record<string, string> = testRedisEnv()): Re
         const at = address.lastIndexOf(':');
         return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
       }),
+      { redisOptions: { username: env['REDIS_CLUSTER_USERNAME'] || undefined, password: env['REDIS_CLUSTER_PASSWORD'] || undefined } },
     );
   }
   return new Redis(env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
