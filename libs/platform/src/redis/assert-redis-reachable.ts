@@ -29,7 +29,13 @@ export async function assertRedisReachable(target: string | RedisConnectionConfi
 async function assertClusterReachable(config: Extract<RedisConnectionConfig, { mode: 'cluster' }>, timeoutMs: number): Promise<void> {
   const probe = new Cluster(
     config.nodes.map(({ host, port }) => ({ host, port })),
-    { lazyConnect: true, clusterRetryStrategy: () => null, enableOfflineQueue: false, slotsRefreshTimeout: timeoutMs, redisOptions: { connectTimeout: timeoutMs, maxRetriesPerRequest: 0 } },
+    {
+      lazyConnect: true,
+      clusterRetryStrategy: () => null,
+      enableOfflineQueue: false,
+      slotsRefreshTimeout: timeoutMs,
+      redisOptions: { connectTimeout: timeoutMs, maxRetriesPerRequest: 0, ...config.credentials },
+    },
   );
   let cause: Error | null = null;
   probe.on('error', (error: Error) => (cause ??= error));
@@ -38,11 +44,37 @@ async function assertClusterReachable(config: Extract<RedisConnectionConfig, { m
   try {
     await Promise.race([probe.connect().then(() => probe.ping()), timer]);
   } catch (error) {
-    const reason = (cause ?? error) instanceof Error ? ((cause ?? error) as Error).message : String(error);
-    throw new Error(
-      `cannot reach the Redis Cluster at ${redisTarget(config)} (REDIS_CLUSTER_NODES): ${reason.replace(/\.$/, '')}. Start it or set REDIS_CLUSTER_NODES to nodes of a ready cluster.`,
-    );
+    throw new Error(clusterProblem(config, errorMessage(cause ?? error)));
   } finally {
     probe.disconnect();
   }
+}
+
+/** An error's message; for a cluster's "Failed to refresh slots cache", the last node's reason instead. */
+function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const last = (error as Error & { lastNodeError?: unknown }).lastNodeError;
+  return last instanceof Error ? last.message : error.message;
+}
+
+/** Redis's refusals of a connection's credentials: none given (NOAUTH), or the wrong ones (WRONGPASS, Redis 5's "invalid password"). */
+const AUTH_REFUSED = /^(NOAUTH|WRONGPASS)\b|invalid password/i;
+
+/**
+ * What start-up says when the cluster cannot be used: a refused password names the variables
+ * to fix, anything else the seeds. The password is never part of it, even if a node's reply
+ * were to quote it.
+ */
+function clusterProblem(config: Extract<RedisConnectionConfig, { mode: 'cluster' }>, error: string): string {
+  const password = config.credentials?.password;
+  const reason = (password ? error.split(password).join('[redacted]') : error).replace(/\.$/, '');
+  const where = `the Redis Cluster at ${redisTarget(config)} (REDIS_CLUSTER_NODES)`;
+  if (AUTH_REFUSED.test(reason)) {
+    if (config.credentials) {
+      const variables = config.credentials.username === undefined ? 'REDIS_CLUSTER_PASSWORD' : 'REDIS_CLUSTER_USERNAME and REDIS_CLUSTER_PASSWORD';
+      return `${where} refuses ${variables}: ${reason}. Set ${variables} to credentials every node of the cluster accepts.`;
+    }
+    return `${where} requires a password: ${reason}. Set REDIS_CLUSTER_PASSWORD (and REDIS_CLUSTER_USERNAME for an ACL user other than the default one).`;
+  }
+  return `cannot reach ${where}: ${reason}. Start it or set REDIS_CLUSTER_NODES to nodes of a ready cluster.`;
 }

@@ -1,7 +1,8 @@
 import type { RedisConnection } from '@sg/cluster';
 import Redis, { Cluster } from 'ioredis';
 import { failFastWhileClusterDown, failFastWhileDisconnected } from './fail-fast-while-disconnected';
-import type { RedisClusterNode, RedisConnectionConfig } from './redis-connection-config';
+import { redactCredentialsOfErrors } from './redact-redis-credentials';
+import type { RedisConnectionConfig } from './redis-connection-config';
 import { redisRetryStrategy } from './redis-retry-strategy';
 
 export interface RedisConnectionOptions {
@@ -27,7 +28,7 @@ export function createRedisConnection(url: string, connectionName: string): Redi
 export function createRedisConnection(target: string | RedisConnectionConfig, connectionName: string, options?: RedisConnectionOptions): RedisConnection;
 export function createRedisConnection(target: string | RedisConnectionConfig, connectionName: string, options: RedisConnectionOptions = {}): RedisConnection {
   const config: RedisConnectionConfig = typeof target === 'string' ? { mode: 'single', url: target } : target;
-  if (config.mode === 'cluster') return createClusterConnection(config.nodes, connectionName, options);
+  if (config.mode === 'cluster') return createClusterConnection(config, connectionName, options);
   const redis = new Redis(config.url, {
     connectionName,
     maxRetriesPerRequest: 1,
@@ -36,6 +37,7 @@ export function createRedisConnection(target: string | RedisConnectionConfig, co
     retryStrategy: (attempt) => redisRetryStrategy(attempt),
     lazyConnect: false,
   });
+  redactCredentialsOfErrors(redis);
   failFastWhileDisconnected(redis, connectionName);
   return redis;
 }
@@ -46,12 +48,15 @@ export function createRedisConnection(target: string | RedisConnectionConfig, co
  * about a second in all), callers treat that as Redis unavailable for those rooms, and the slot
  * map is refreshed on the first error and every few seconds, so the promoted replica is used
  * as soon as the cluster announces it.
+ *
+ * The credentials go in `redisOptions`, which ioredis applies to every node it connects to: the
+ * seeds, the nodes the slot map names (a promoted replica included), and the subscribers.
  */
-function createClusterConnection(nodes: readonly RedisClusterNode[], connectionName: string, options: RedisConnectionOptions): Cluster {
+function createClusterConnection(config: Extract<RedisConnectionConfig, { mode: 'cluster' }>, connectionName: string, options: RedisConnectionOptions): Cluster {
   const cluster = new Cluster(
-    nodes.map(({ host, port }) => ({ host, port })),
+    config.nodes.map(({ host, port }) => ({ host, port })),
     {
-      redisOptions: { connectionName, connectTimeout: 2_000, maxRetriesPerRequest: 1, enableAutoPipelining: false },
+      redisOptions: { connectionName, connectTimeout: 2_000, maxRetriesPerRequest: 1, enableAutoPipelining: false, ...config.credentials },
       clusterRetryStrategy: (attempt) => redisRetryStrategy(attempt),
       enableOfflineQueue: true,
       enableAutoPipelining: false,
@@ -64,6 +69,7 @@ function createClusterConnection(nodes: readonly RedisClusterNode[], connectionN
       shardedSubscribers: options.subscriber === true,
     },
   );
+  redactCredentialsOfErrors(cluster);
   failFastWhileClusterDown(cluster, connectionName);
   return cluster;
 }

@@ -1,10 +1,12 @@
 import { ClientRedis, ServerRedis } from '@nestjs/microservices';
 import { Cluster } from 'ioredis';
-import type { RedisClusterNode } from './redis-connection-config';
+import type { RedisClusterCredentials, RedisClusterNode } from './redis-connection-config';
+import { redactCredentialsOfErrors } from './redact-redis-credentials';
 
-/** What the cluster variants of Nest's Redis transport take: the seeds, and Nest's reconnect settings. */
+/** What the cluster variants of Nest's Redis transport take: the seeds, the nodes' credentials, and Nest's reconnect settings. */
 export interface RedisClusterTransportOptions {
   readonly nodes: readonly RedisClusterNode[];
+  readonly credentials?: RedisClusterCredentials;
   readonly retryAttempts: number;
   readonly retryDelay: number;
 }
@@ -15,16 +17,19 @@ export interface RedisClusterTransportOptions {
  * Redis Cluster carries to every node over its bus, so a request reaches its handler
  * whichever node each side is connected to.
  */
-function transportCluster(nodes: readonly RedisClusterNode[], retry: (attempt: number) => number | undefined | void): Cluster {
-  return new Cluster(
-    nodes.map(({ host, port }) => ({ host, port })),
+function transportCluster(options: RedisClusterTransportOptions, retry: (attempt: number) => number | undefined | void): Cluster {
+  const cluster = new Cluster(
+    options.nodes.map(({ host, port }) => ({ host, port })),
     {
       lazyConnect: true,
       clusterRetryStrategy: (attempt) => retry(attempt) ?? null,
       slotsRefreshInterval: 5_000,
-      redisOptions: { connectTimeout: 2_000 },
+      redisOptions: { connectTimeout: 2_000, ...options.credentials },
     },
   );
+  // Nest logs the transport's errors whole: a refused AUTH must not take the password with it
+  redactCredentialsOfErrors(cluster);
+  return cluster;
 }
 
 /**
@@ -33,15 +38,15 @@ function transportCluster(nodes: readonly RedisClusterNode[], retry: (attempt: n
  * clients (`createRedisClient`), so this one builds ioredis's `Cluster` instead.
  */
 export class RedisClusterTransportServer extends ServerRedis {
-  private readonly nodes: readonly RedisClusterNode[];
+  private readonly clusterOptions: RedisClusterTransportOptions;
 
   constructor(options: RedisClusterTransportOptions) {
     super({ retryAttempts: options.retryAttempts, retryDelay: options.retryDelay });
-    this.nodes = options.nodes;
+    this.clusterOptions = options;
   }
 
   override async createRedisClient(): Promise<Cluster> {
-    return transportCluster(this.nodes, (attempt) => this.createRetryStrategy(attempt));
+    return transportCluster(this.clusterOptions, (attempt) => this.createRetryStrategy(attempt));
   }
 }
 
@@ -52,6 +57,6 @@ export class RedisClusterTransportClient extends ClientRedis {
   }
 
   override async createClient(): Promise<Cluster> {
-    return transportCluster(this.clusterOptions.nodes, (attempt) => this.createRetryStrategy(attempt));
+    return transportCluster(this.clusterOptions, (attempt) => this.createRetryStrategy(attempt));
   }
 }

@@ -5,12 +5,23 @@ export interface RedisClusterNode {
 }
 
 /**
- * Where the app's Redis is (PROTOCOL section 4): one Redis at `REDIS_URL`, or a Redis
- * Cluster found through the seed nodes of `REDIS_CLUSTER_NODES` (then `REDIS_URL` is ignored).
+ * What every connection to a node of the cluster authenticates with (`REDIS_CLUSTER_USERNAME`,
+ * `REDIS_CLUSTER_PASSWORD`): `AUTH password`, or `AUTH username password` for a Redis 6 ACL user.
+ * Never shown: `redisTarget` and every error name the variables, not the values.
+ */
+export interface RedisClusterCredentials {
+  readonly username?: string;
+  readonly password: string;
+}
+
+/**
+ * Where the app's Redis is (PROTOCOL section 4): one Redis at `REDIS_URL` (its password in the
+ * URL), or a Redis Cluster found through the seed nodes of `REDIS_CLUSTER_NODES` (then `REDIS_URL`
+ * is ignored), with the credentials of its nodes when they need any.
  */
 export type RedisConnectionConfig =
   | { readonly mode: 'single'; readonly url: string }
-  | { readonly mode: 'cluster'; readonly nodes: readonly RedisClusterNode[] };
+  | { readonly mode: 'cluster'; readonly nodes: readonly RedisClusterNode[]; readonly credentials?: RedisClusterCredentials };
 
 /** `host:port` with a host name, an IPv4 address or a bracketed IPv6 address. */
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?):(\d{1,5})$/;
@@ -33,8 +44,23 @@ export function parseClusterNodes(value: string): RedisClusterNode[] | null {
   return nodes;
 }
 
-/** The connection settings from the two variables: the cluster when its seeds are given. */
-export function redisConnectionConfig(env: { readonly REDIS_URL: string; readonly REDIS_CLUSTER_NODES?: string }): RedisConnectionConfig {
+/** The variables `redisConnectionConfig` reads, as the validated env has them. */
+export interface RedisEnv {
+  readonly REDIS_URL: string;
+  readonly REDIS_CLUSTER_NODES?: string;
+  readonly REDIS_CLUSTER_USERNAME?: string;
+  readonly REDIS_CLUSTER_PASSWORD?: string;
+}
+
+/**
+ * The connection settings from the variables: the cluster when its seeds are given. The
+ * credentials are only the cluster's: `CommonEnv` refuses them without `REDIS_CLUSTER_NODES`,
+ * and a username without a password.
+ */
+export function redisConnectionConfig(env: RedisEnv): RedisConnectionConfig {
   const nodes = env.REDIS_CLUSTER_NODES === undefined ? null : parseClusterNodes(env.REDIS_CLUSTER_NODES);
-  return nodes ? { mode: 'cluster', nodes } : { mode: 'single', url: env.REDIS_URL };
+  if (!nodes) return { mode: 'single', url: env.REDIS_URL };
+  if (env.REDIS_CLUSTER_PASSWORD === undefined) return { mode: 'cluster', nodes };
+  const credentials = env.REDIS_CLUSTER_USERNAME === undefined ? { password: env.REDIS_CLUSTER_PASSWORD } : { username: env.REDIS_CLUSTER_USERNAME, password: env.REDIS_CLUSTER_PASSWORD };
+  return { mode: 'cluster', nodes, credentials };
 }

@@ -20,14 +20,14 @@ const RETRY_DELAY_MS = 1_000;
 export function redisTransportOptions(target: string | RedisConnectionConfig): ClientProvider {
   const config = asConfig(target);
   // a ClientRedis is a ClientProxy of Redis statuses; Nest's type for customClass only knows plain strings
-  if (config.mode === 'cluster') return { customClass: RedisClusterTransportClient as unknown as Type<ClientProxy>, options: clusterTransportOptions(config.nodes) };
+  if (config.mode === 'cluster') return { customClass: RedisClusterTransportClient as unknown as Type<ClientProxy>, options: clusterTransportOptions(config) };
   return singleRedisTransport(config.url);
 }
 
 /** The same transport as a server the app listens on (`connectMicroservice`). */
 export function redisTransportServer(target: string | RedisConnectionConfig): MicroserviceOptions {
   const config = asConfig(target);
-  if (config.mode === 'cluster') return { strategy: new RedisClusterTransportServer(clusterTransportOptions(config.nodes)) };
+  if (config.mode === 'cluster') return { strategy: new RedisClusterTransportServer(clusterTransportOptions(config)) };
   return singleRedisTransport(config.url);
 }
 
@@ -35,8 +35,8 @@ function asConfig(target: string | RedisConnectionConfig): RedisConnectionConfig
   return typeof target === 'string' ? { mode: 'single', url: target } : target;
 }
 
-function clusterTransportOptions(nodes: RedisClusterTransportOptions['nodes']): RedisClusterTransportOptions {
-  return { nodes, retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: RETRY_DELAY_MS };
+function clusterTransportOptions({ nodes, credentials }: Extract<RedisConnectionConfig, { mode: 'cluster' }>): RedisClusterTransportOptions {
+  return { nodes, ...(credentials ? { credentials } : {}), retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: RETRY_DELAY_MS };
 }
 
 function singleRedisTransport(url: string): RedisOptions {
