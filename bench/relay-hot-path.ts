@@ -47,6 +47,7 @@ const metrics = new SignalingMetrics(
   counter('dropped'),
   counter('reaped'),
   counter('resume_dropped'),
+  counter('heartbeat_timeouts'),
 );
 const negotiations = new NegotiationClock();
 const bus = { publish: () => undefined, subscribe: async () => undefined, onUndelivered: () => undefined } as unknown as PeerBus;

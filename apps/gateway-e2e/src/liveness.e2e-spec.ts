@@ -1,4 +1,4 @@
-import { SignalingClient, uniqueName } from '@sg/testing';
+import { scrapeMetrics, SignalingClient, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
 const RESUME_WINDOW_MS = 1_500;
@@ -50,8 +50,12 @@ describe('liveness of peers and nodes', () => {
     const silent = await SignalingClient.join(cluster.wsUrl(1, `room=${room}`), { autoPong: false });
     clients.push(silent);
     await alice.next('peer-joined');
-    // no pong for a whole interval: terminated within two intervals, then the resume window runs
+    const joinedAt = Date.now();
+    // no pong for a whole interval: terminated at its second heartbeat, then the resume window runs
     expect((await silent.closed).code).toBe(1006);
+    expect(Date.now() - joinedAt).toBeGreaterThanOrEqual(1_000);
+    expect((await scrapeMetrics(cluster.nodes[1].baseUrl)).value('signaling_heartbeat_timeouts_total')).toBe(1);
+    expect((await scrapeMetrics(cluster.nodes[0].baseUrl)).value('signaling_heartbeat_timeouts_total')).toBe(0);
     expect(await alice.next('peer-left', RESUME_WINDOW_MS + 3_000)).toEqual({ type: 'peer-left', peerId: silent.peerId, reason: 'timeout' });
   });
 

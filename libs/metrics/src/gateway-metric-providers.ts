@@ -51,6 +51,7 @@ export const gatewayMetricProviders = [
     name: METRIC.rateLimitSyncFailuresTotal,
     help: 'Rate-limit batches Redis did not take: limits are per node until one succeeds.',
   }),
+  makeCounterProvider({ name: METRIC.heartbeatTimeoutsTotal, help: 'Sockets closed for not answering a heartbeat ping within HEARTBEAT_INTERVAL_MS.' }),
   makeCounterProvider({ name: METRIC.backpressureClosesTotal, help: 'Peers closed with 1013 because they did not read their socket.' }),
   makeCounterProvider({
     name: METRIC.resumeBufferDroppedTotal,

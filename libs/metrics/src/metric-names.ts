@@ -17,6 +17,7 @@ export const METRIC = {
   rateLimitedTotal: 'signaling_rate_limited_total',
   rateLimitSyncFailuresTotal: 'signaling_rate_limit_sync_failures_total',
   backpressureClosesTotal: 'signaling_backpressure_closes_total',
+  heartbeatTimeoutsTotal: 'signaling_heartbeat_timeouts_total',
   resumeBufferDroppedTotal: 'signaling_resume_buffer_dropped_total',
   probesTotal: 'signaling_probes_total',
   probesActive: 'signaling_probes_active',

@@ -44,6 +44,7 @@ export class SignalingMetrics {
     @InjectMetric(METRIC.sessionEventsDroppedTotal) readonly sessionEventsDropped: Counter,
     @InjectMetric(METRIC.nodesReapedTotal) readonly nodesReaped: Counter,
     @InjectMetric(METRIC.resumeBufferDroppedTotal) readonly resumeBufferDropped: Counter,
+    @InjectMetric(METRIC.heartbeatTimeoutsTotal) readonly heartbeatTimeouts: Counter,
   ) {
     // every labelled series exists from start-up at 0, so dashboards and increase() see the first event
     for (const result of ADMISSION_RESULTS) admissions.inc({ result }, 0);

@@ -15,6 +15,7 @@ import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
 import { DepartureService } from './departure.service';
 import { SignalDispatcher } from './signal-dispatcher';
+import { HEARTBEAT_TICK_MS, HeartbeatSchedule } from './heartbeat-schedule';
 import { bindFrames } from './signaling-ws.adapter';
 
 /** The close code of a connection lost without a close frame. */
@@ -37,6 +38,7 @@ function frameBytes(data: RawData): Buffer {
 export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnApplicationShutdown {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly peers = new Map<WebSocket, ConnectedPeer>();
+  private readonly heartbeats: HeartbeatSchedule<ConnectedPeer>;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
@@ -49,7 +51,9 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     private readonly metrics: SignalingMetrics,
     private readonly limits: ConnectionLimitsService,
     private readonly drain: DrainState,
-  ) {}
+  ) {
+    this.heartbeats = new HeartbeatSchedule(config.timing.heartbeatIntervalMs);
+  }
 
   get connectionCount(): number {
     return this.peers.size;
@@ -74,7 +78,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     bindFrames(wss, (ws, data, isBinary) => this.handleFrame(ws, data, isBinary));
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     applyHttpServerLimits(server, this.config.httpTimeouts);
-    this.heartbeat = setInterval(() => this.pingAll(), this.config.timing.heartbeatIntervalMs);
+    this.heartbeat = setInterval(() => this.heartbeats.runDue(Date.now(), (peer) => this.heartbeatDue(peer)), HEARTBEAT_TICK_MS);
   }
 
   handleConnection(ws: WebSocket, request: IncomingMessage): void {
@@ -101,6 +105,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     if (!peer) return;
     peer.onBackpressure = () => this.limits.backpressureClosed();
     this.peers.set(ws, peer);
+    this.heartbeats.add(peer, Date.now());
     ws.on('pong', () => {
       peer.alive = true;
     });
@@ -168,17 +173,20 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     peer.close(CLOSE_CODE.internalError, 'internal error');
   }
 
-  private pingAll(): void {
-    for (const peer of this.peers.values()) {
-      if (!peer.member) continue;
-      if (!peer.alive) {
-        // no pong for a whole interval: treat as lost, so the resume window applies
-        peer.endedByServer = 'heartbeat-timeout';
-        peer.ws.terminate();
-        continue;
-      }
-      peer.alive = false;
-      peer.ws.ping();
+  /** A peer's heartbeat is due: ping it, or end it when it did not answer the last; false once its socket is gone. */
+  private heartbeatDue(peer: ConnectedPeer): boolean {
+    if (this.peers.get(peer.ws) !== peer) return false;
+    // admission still under way: pinged once admitted
+    if (!peer.member) return true;
+    if (!peer.alive) {
+      // no pong for a whole interval: treat as lost, so the resume window applies
+      peer.endedByServer = 'heartbeat-timeout';
+      this.metrics.heartbeatTimeouts.inc();
+      peer.ws.terminate();
+      return false;
     }
+    peer.alive = false;
+    peer.ws.ping();
+    return true;
   }
 }
