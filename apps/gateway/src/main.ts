@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportServer, startTracing } from '@sg/platform';
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
+import { openFilesWarning, softOpenFilesLimit } from './config/open-files-warning';
 import { GatewayModule } from './gateway.module';
 import { SignalingWsAdapter } from './signaling/signaling-ws.adapter';
 
@@ -19,6 +22,19 @@ async function main(): Promise<void> {
     // operator actions addressed to this node (PROTOCOL section 3)
     microservices: () => [redisTransportServer(config.redis)],
   });
+  const openFiles = openFilesLimit();
+  const warning = openFiles === null ? null : openFilesWarning(config, openFiles);
+  if (warning) new Logger('Bootstrap').warn(warning);
+}
+
+/** Linux only: Node has no getrlimit, and elsewhere the check is skipped without a word. */
+function openFilesLimit(): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return softOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 main().catch((error: unknown) => {
