@@ -13,10 +13,10 @@ export interface ThrowawayRedis {
  * Starts a private `redis-server` on a free loopback port, persisting nothing unless
  * `persistDir` is given (then every write goes to an append-only file there, so a
  * restart on the same port and directory comes back with the data, like a production
- * Redis with persistence). Tests never share the machine's Redis: they pass on any machine
- * with the binary.
+ * Redis with persistence). With `password`, it requires that password (`requirepass`) and
+ * `url` carries it. Tests never share the machine's Redis: they pass on any machine with the binary.
  */
-export async function startRedisServer(options: { port?: number; persistDir?: string } = {}): Promise<ThrowawayRedis> {
+export async function startRedisServer(options: { port?: number; persistDir?: string; password?: string } = {}): Promise<ThrowawayRedis> {
   const binary = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
   if (spawnSync(binary, ['--version']).error) {
     throw new Error(`${binary} is not installed: install it (Debian: apt-get install -y redis-server) to run these tests`);
@@ -26,12 +26,12 @@ export async function startRedisServer(options: { port?: number; persistDir?: st
   const persistence = options.persistDir ? ['--dir', options.persistDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'yes', '--loglevel', 'warning'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...(options.password ? ['--requirepass', options.password] : []), '--protected-mode', 'yes', '--loglevel', 'warning'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   await waitForPort(port, 5_000);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve) => {
