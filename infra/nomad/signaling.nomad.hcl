@@ -138,6 +138,10 @@ job "signaling" {
         STUN_URLS             = "stun:stun.example.com:3478"
         TURN_URLS             = "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp"
         TURN_TTL_SECONDS      = "3600"
+        # Tracing (docs/operations.md "Tracing"): off until an OTLP/HTTP endpoint is set
+        # OTEL_EXPORTER_OTLP_ENDPOINT = "http://otel-collector.service.consul:4318"
+        # OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+        # OTEL_TRACES_SAMPLER_ARG     = "0.1"
       }
 
       template {
@@ -244,6 +248,8 @@ job "signaling" {
         LOG_LEVEL   = "info"
         STORE       = "sqlite"
         SQLITE_PATH = "${NOMAD_ALLOC_DIR}/data/sessions.db"
+        # the indexer continues the gateways' traces (docs/operations.md "Tracing")
+        # OTEL_EXPORTER_OTLP_ENDPOINT = "http://otel-collector.service.consul:4318"
       }
 
       template {
