@@ -271,6 +271,7 @@ async function main(): Promise<void> {
         peersLeft: counterDeltas(afterJoins, endScrape, 'signaling_peers_left_total', 'reason'),
         admissions: counterDeltas(afterJoins, endScrape, 'signaling_admissions_total', 'result'),
         backpressureCloses: endScrape.value('signaling_backpressure_closes_total') - afterJoins.value('signaling_backpressure_closes_total'),
+        heartbeatTimeouts: endScrape.value('signaling_heartbeat_timeouts_total') - afterJoins.value('signaling_heartbeat_timeouts_total'),
         talk: talked.find((t) => t.talkers > 0),
         healthz: summarizeMicros(Float64Array.from(healthProbe.all)),
         holdSeconds,
