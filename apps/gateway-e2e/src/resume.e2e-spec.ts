@@ -262,6 +262,13 @@ describe('resume buffer bound', () => {
     for (let i = 1; i <= 5; i++) alice.send({ type: 'offer', sdp: `v=0 offer ${i}`, to: bob.peerId });
     alice.send({ type: 'ping', t: 1 });
     await alice.next('pong');
+    // bob's node hands the offers over asynchronously (one Redis call each); resume once all five
+    // are settled, so this checks the bound, not a resume racing the hand-over
+    const deadline = Date.now() + 5_000;
+    while ((await droppedTotal()) - before < 3) {
+      if (Date.now() > deadline) throw new Error(`the offers over the bound were not counted within 5 s (${(await droppedTotal()) - before})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
 
     const back = (await SignalingClient.join(cluster.wsUrl(1, `room=${room}&resume=${String(bob.welcome['resumeToken'])}`))) as Joined;
     expect(back.peerId).toBe(bob.peerId);
