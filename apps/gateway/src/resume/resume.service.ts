@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { buildIceServers, hashResumeToken, newResumeToken, ResumeDirectory, RoomHub, SessionEventSink } from '@sg/room';
+import { buildIceServers, HandOverRelay, hashResumeToken, newResumeToken, ResumeDirectory, RoomHub, SessionEventSink } from '@sg/room';
 import type { WelcomeMessage } from '@sg/schema';
 import { GatewayConfig } from '../config/gateway-config';
 import { AdmissionResult, SignalingMetrics } from '../metrics/signaling-metrics';
@@ -31,6 +31,7 @@ export class ResumeService {
     private readonly events: SessionEventSink,
     private readonly departures: DepartureService,
     private readonly metrics: SignalingMetrics,
+    private readonly handOver: HandOverRelay,
   ) {}
 
   /** Resumes `peer` (admitted by its token's checks) with `token`; refuses it with 4400 when the token is not usable. */
@@ -54,6 +55,8 @@ export class ResumeService {
     try {
       // reserved before the move: frames forwarded here once it is done queue behind the welcome
       this.hub.beginResume(peer.room, peerId);
+      // frames for it handed over before the slot was reserved reach its buffer before the resume takes it
+      await this.handOver.settled(peer.room, peerId);
       const newToken = newResumeToken();
       const newTokenHash = hashResumeToken(newToken);
       let result;

@@ -127,4 +127,27 @@ describe(HandOverRelay.name, () => {
 
     expect(directory.calls).toEqual([]);
   });
+
+  it('says when every frame handed over for a peer so far is settled, for a resume to wait on', async () => {
+    const { relay, directory, outcomesSeen } = setup([]);
+    const replies: Array<(outcome: BufferForPeerOutcome) => void> = [];
+    directory.bufferFor = (_room, _peer, frame, options) => {
+      directory.calls.push({ frame, options });
+      return new Promise((resolve) => replies.push(resolve));
+    };
+    for (const n of [1, 2]) relay.relay(ROOM, PEER, `{"n":${n}}`, 'offer', undefined, null);
+    let settled = false;
+    void relay.settled(ROOM, PEER).then(() => (settled = true));
+    replies[0]({ kind: 'buffered' });
+    await settle();
+    expect(settled).toBe(false);
+
+    replies[1]({ kind: 'full' });
+    await settle();
+    expect(settled).toBe(true);
+    expect(outcomesSeen).toEqual(['buffered', 'full']);
+    // nothing pending: settled at once, and another peer's hand-overs never hold it
+    relay.relay(ROOM, 'p9' as PeerId, '{"n":3}', 'offer', undefined, null);
+    await expect(Promise.race([relay.settled(ROOM, PEER).then(() => 'settled'), settle().then(() => 'waiting')])).resolves.toBe('settled');
+  });
 });

@@ -29,6 +29,9 @@ export interface HandOverRelayHooks {
  * back in that order, so a peer's frames keep their order across the hand-over.
  */
 export class HandOverRelay {
+  /** Per peer (`room`, `peerId`), the last hand-over not settled yet: later ones settle after it. */
+  private readonly pending = new Map<string, Promise<void>>();
+
   constructor(
     private readonly node: NodeId,
     private readonly directory: ResumeDirectory,
@@ -46,7 +49,8 @@ export class HandOverRelay {
     // membership frames are not kept: a resumed peer's new welcome lists who is there now
     // (and a membership frame that missed a moving peer predates its resume snapshot)
     if (!BUFFERED_TYPES.has(type)) return;
-    this.directory
+    const key = pendingKey(room, peerId);
+    const settled = this.directory
       .bufferFor(room, peerId, frame, {
         limit: this.options.bufferLimit,
         ttlMs: this.options.bufferTtlMs,
@@ -74,6 +78,20 @@ export class HandOverRelay {
           this.hooks.failed(error);
         },
       );
+    this.pending.set(key, settled);
+    void settled.then(() => {
+      if (this.pending.get(key) === settled) this.pending.delete(key);
+    });
+  }
+
+  /**
+   * Resolves once every frame handed over for the peer so far is settled: buffered, dropped
+   * or forwarded. A resume on this node waits for it before it takes the buffer: a frame still
+   * on its way to the buffer would land in a new one that nobody reads, since the buffering
+   * script takes a peer whose seat names this node for one without a socket here.
+   */
+  settled(room: RoomId, peerId: PeerId): Promise<void> {
+    return this.pending.get(pendingKey(room, peerId)) ?? Promise.resolve();
   }
 
   private forward(node: NodeId, room: RoomId, peerId: PeerId, frame: string, type: string, from: PeerId | undefined): void {
@@ -85,4 +103,8 @@ export class HandOverRelay {
     }
     this.bus.publish(node, { room, to: [peerId], frame, type, from, sentAt: this.now() });
   }
+}
+
+function pendingKey(room: RoomId, peerId: PeerId): string {
+  return `${room}\u001f${peerId}`;
 }
