@@ -1,9 +1,6 @@
-import { inspect } from 'node:util';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Logger, LoggerService } from '@nestjs/common';
 import { startRedisCluster, ThrowawayRedisCluster } from '@sg/testing';
 import Redis, { Cluster } from 'ioredis';
-import { firstValueFrom, timeout } from 'rxjs';
 import { CommonConfig } from '../env/common-config';
 import { CommonEnv } from '../env/common-env';
 import { validateEnv } from '../env/validate-env';
@@ -12,6 +9,7 @@ import { assertRedisReachable } from './assert-redis-reachable';
 import { createRedisConnection } from './create-redis-connection';
 import { RedisClusterTransportClient, RedisClusterTransportServer } from './redis-cluster-transport';
 import type { RedisClusterCredentials, RedisConnectionConfig } from './redis-connection-config';
+import { everything, logsOfRefusedServer, requestThrough } from './transport-test-kit';
 
 const PASSWORD = 'cluster-secret-7d41c9';
 const WRONG_PASSWORD = 'not-the-secret-93b2e0';
@@ -19,11 +17,6 @@ const ACL_USER = 'sg-app';
 const ACL_PASSWORD = 'acl-secret-2f86aa';
 
 type ClusterConfig = Extract<RedisConnectionConfig, { mode: 'cluster' }>;
-
-/** Everything an error or a log call holds, own properties and nested errors included, as a logger serializing it could print it. */
-function everything(value: unknown): string {
-  return inspect(value, { depth: 10, showHidden: true });
-}
 
 function nextEvent<T>(emitter: Cluster, event: string, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -33,16 +26,6 @@ function nextEvent<T>(emitter: Cluster, event: string, timeoutMs = 10_000): Prom
       resolve(value);
     });
   });
-}
-
-/** Nest's logger, recording every call's arguments as they were passed. */
-class RecordingLogger implements LoggerService {
-  readonly calls: unknown[][] = [];
-  log = (...args: unknown[]) => void this.calls.push(args);
-  error = (...args: unknown[]) => void this.calls.push(args);
-  warn = (...args: unknown[]) => void this.calls.push(args);
-  debug = (...args: unknown[]) => void this.calls.push(args);
-  verbose = (...args: unknown[]) => void this.calls.push(args);
 }
 
 // REDIS_CLUSTER_USERNAME / REDIS_CLUSTER_PASSWORD: every connection to the cluster's nodes authenticates
@@ -108,17 +91,7 @@ describe('Redis connections on a Redis Cluster that requires a password', () => 
 
   it('carries Nest transport requests with the credentials', async () => {
     const options = { nodes: config.nodes, credentials: config.credentials, retryAttempts: 10, retryDelay: 200 };
-    const server = new RedisClusterTransportServer(options);
-    server.addHandler('double', async (value: number) => value * 2, false);
-    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
-    const client = new RedisClusterTransportClient(options);
-    try {
-      await client.connect();
-      expect(await firstValueFrom(client.send<number>('double', 21).pipe(timeout(5_000)))).toBe(42);
-    } finally {
-      await client.close();
-      await server.close();
-    }
+    expect(await requestThrough(new RedisClusterTransportServer(options), new RedisClusterTransportClient(options))).toBe(42);
   });
 
   it('stops start-up on a missing password, naming REDIS_CLUSTER_PASSWORD', async () => {
@@ -158,20 +131,7 @@ describe('Redis connections on a Redis Cluster that requires a password', () => 
   });
 
   it("keeps a wrong password out of what Nest's transport logs", async () => {
-    const logger = new RecordingLogger();
-    Logger.overrideLogger(logger);
     const server = new RedisClusterTransportServer({ nodes: config.nodes, credentials: { username: ACL_USER, password: WRONG_PASSWORD }, retryAttempts: 2, retryDelay: 100 });
-    try {
-      void server.listen(() => undefined);
-      const deadline = Date.now() + 10_000;
-      while (!logger.calls.some((args) => /WRONGPASS/.test(everything(args)))) {
-        if (Date.now() > deadline) throw new Error(`no WRONGPASS logged within 10 s: ${everything(logger.calls)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(everything(logger.calls)).not.toContain(WRONG_PASSWORD);
-    } finally {
-      await server.close();
-      Logger.overrideLogger(true);
-    }
+    expect(await logsOfRefusedServer(server, /WRONGPASS/)).not.toContain(WRONG_PASSWORD);
   });
 });
