@@ -1,4 +1,5 @@
 import { SignalKind } from './load/payloads';
+import { gatewayEnvOption, listOption, optionValue } from './util/cli-options';
 
 /** `-cluster`: the same gateway nodes on a Redis Cluster (3 masters, 3 replicas) instead of one redis-server; only when named. */
 export const SERVER_NAMES = ['bare', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline', 'gateway-1-cluster', 'gateway-2-cluster'] as const;
@@ -69,21 +70,6 @@ export interface RelayBenchOptions {
   readonly tracing: boolean;
 }
 
-function raw(argv: readonly string[], flag: string, env: string): string | undefined {
-  const prefix = `--${flag}=`;
-  const fromArgv = argv.find((arg) => arg.startsWith(prefix));
-  if (fromArgv !== undefined) return fromArgv.slice(prefix.length);
-  const value = process.env[env];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
@@ -114,46 +100,41 @@ export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-
 
 /** Reads and checks the options; throws naming the bad one. */
 export function parseOptions(argv: readonly string[] = process.argv.slice(2)): RelayBenchOptions {
-  const baselineGateway = raw(argv, 'baseline-gateway', 'BENCH_BASELINE_GATEWAY');
-  const servers = list(raw(argv, 'servers', 'BENCH_SERVERS') ?? [...DEFAULT_SERVERS, ...(baselineGateway ? ['gateway-1-baseline'] : [])].join(','));
+  const baselineGateway = optionValue(argv, 'baseline-gateway', 'BENCH_BASELINE_GATEWAY');
+  const servers = listOption(optionValue(argv, 'servers', 'BENCH_SERVERS') ?? [...DEFAULT_SERVERS, ...(baselineGateway ? ['gateway-1-baseline'] : [])].join(','));
   for (const server of servers) {
     if (!(SERVER_NAMES as readonly string[]).includes(server)) throw new Error(`--servers: unknown server "${server}" (${SERVER_NAMES.join(', ')})`);
   }
   if (servers.includes('gateway-1-baseline') && !baselineGateway) throw new Error('--servers: gateway-1-baseline needs --baseline-gateway=PATH/dist/apps/gateway/main.js');
-  const sizes = list(raw(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
+  const sizes = listOption(optionValue(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
   for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
-  const rates = list(raw(argv, 'rates', 'BENCH_RATES') ?? DEFAULT_RATES).map((r) => positive('--rates', r, 0));
-  const gatewayEnv: Record<string, string> = {};
-  for (const pair of list(raw(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--gateway-env: expected K=V, got "${pair}"`);
-    gatewayEnv[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  const serverCore = core('--server-core', raw(argv, 'server-core', 'BENCH_SERVER_CORE'), 0);
-  const loadCore = core('--load-core', raw(argv, 'load-core', 'BENCH_LOAD_CORE'), 1);
-  const tracing = raw(argv, 'tracing', 'BENCH_TRACING') ?? 'off';
+  const rates = listOption(optionValue(argv, 'rates', 'BENCH_RATES') ?? DEFAULT_RATES).map((r) => positive('--rates', r, 0));
+  const gatewayEnv = gatewayEnvOption(argv);
+  const serverCore = core('--server-core', optionValue(argv, 'server-core', 'BENCH_SERVER_CORE'), 0);
+  const loadCore = core('--load-core', optionValue(argv, 'load-core', 'BENCH_LOAD_CORE'), 1);
+  const tracing = optionValue(argv, 'tracing', 'BENCH_TRACING') ?? 'off';
   if (tracing !== 'on' && tracing !== 'off') throw new Error(`--tracing: expected on or off, got "${tracing}"`);
   return {
     servers: servers as ServerName[],
     rates: [...rates].sort((a, b) => a - b),
     sizes: sizes as SignalKind[],
-    rooms: Math.round(positive('--rooms', raw(argv, 'rooms', 'BENCH_ROOMS'), 50)),
-    stepSeconds: positive('--step-seconds', raw(argv, 'step-seconds', 'BENCH_STEP_SECONDS'), 2),
-    warmupSeconds: positive('--warmup-seconds', raw(argv, 'warmup-seconds', 'BENCH_WARMUP_SECONDS'), 2),
-    drainMs: positive('--drain-ms', raw(argv, 'drain-ms', 'BENCH_DRAIN_MS'), 2000),
-    tickMs: positive('--tick-ms', raw(argv, 'tick-ms', 'BENCH_TICK_MS'), 1),
-    quietWaitSeconds: nonNegative('--quiet-wait-seconds', raw(argv, 'quiet-wait-seconds', 'BENCH_QUIET_WAIT_SECONDS'), 5),
-    retries: Math.round(nonNegative('--retries', raw(argv, 'retries', 'BENCH_RETRIES'), 1)),
-    p99LimitMs: positive('--p99-limit-ms', raw(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
-    ratioRate: positive('--ratio-rate', raw(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
+    rooms: Math.round(positive('--rooms', optionValue(argv, 'rooms', 'BENCH_ROOMS'), 50)),
+    stepSeconds: positive('--step-seconds', optionValue(argv, 'step-seconds', 'BENCH_STEP_SECONDS'), 2),
+    warmupSeconds: positive('--warmup-seconds', optionValue(argv, 'warmup-seconds', 'BENCH_WARMUP_SECONDS'), 2),
+    drainMs: positive('--drain-ms', optionValue(argv, 'drain-ms', 'BENCH_DRAIN_MS'), 2000),
+    tickMs: positive('--tick-ms', optionValue(argv, 'tick-ms', 'BENCH_TICK_MS'), 1),
+    quietWaitSeconds: nonNegative('--quiet-wait-seconds', optionValue(argv, 'quiet-wait-seconds', 'BENCH_QUIET_WAIT_SECONDS'), 5),
+    retries: Math.round(nonNegative('--retries', optionValue(argv, 'retries', 'BENCH_RETRIES'), 1)),
+    p99LimitMs: positive('--p99-limit-ms', optionValue(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
+    ratioRate: positive('--ratio-rate', optionValue(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
     serverCore,
     loadCore,
     gatewayEnv,
-    cpuProfDir: raw(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
-    nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
-    joins: Math.round(nonNegative('--joins', raw(argv, 'joins', 'BENCH_JOINS'), 10_000)),
-    joinConcurrency: Math.round(positive('--join-concurrency', raw(argv, 'join-concurrency', 'BENCH_JOIN_CONCURRENCY'), 50)),
-    jsonFile: raw(argv, 'json', 'BENCH_JSON'),
+    cpuProfDir: optionValue(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
+    nodeFlags: (optionValue(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
+    joins: Math.round(nonNegative('--joins', optionValue(argv, 'joins', 'BENCH_JOINS'), 10_000)),
+    joinConcurrency: Math.round(positive('--join-concurrency', optionValue(argv, 'join-concurrency', 'BENCH_JOIN_CONCURRENCY'), 50)),
+    jsonFile: optionValue(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
     tracing: tracing === 'on',
   };

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { GATEWAY_MAIN } from '../servers/gateway-nodes';
+import { gatewayEnvOption, optionValue } from '../util/cli-options';
 
 /** Options of `npm run bench:soak`; each comes from `--name=value` or the env variable shown. */
 export interface SoakOptions {
@@ -40,14 +41,6 @@ export const SOAK_USAGE = `npm run bench:soak [-- --connections=19000 --seconds=
                       --node-flags="--cpu-prof --cpu-prof-dir=DIR" --json=FILE]
 (each also as an env variable: BENCH_SOAK_CONNECTIONS, BENCH_SOAK_SECONDS, ...; see docs/benchmarks.md)`;
 
-function raw(argv: readonly string[], flag: string, env: string): string | undefined {
-  const prefix = `--${flag}=`;
-  const fromArgv = argv.find((arg) => arg.startsWith(prefix));
-  if (fromArgv !== undefined) return fromArgv.slice(prefix.length);
-  const value = process.env[env];
-  return value === undefined || value === '' ? undefined : value;
-}
-
 function number(name: string, value: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -60,30 +53,25 @@ const integer = (n: number) => Number.isInteger(n) && n >= 0;
 
 /** Reads and checks the options; throws naming the bad one. */
 export function parseSoakOptions(argv: readonly string[] = process.argv.slice(2)): SoakOptions {
-  const connections = number('--connections', raw(argv, 'connections', 'BENCH_SOAK_CONNECTIONS'), 19_000, (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
-  const talkingShare = number('--talking-share', raw(argv, 'talking-share', 'BENCH_SOAK_TALKING_SHARE'), 0.01, (n) => n >= 0 && n <= 1, 'a share from 0 to 1');
-  const gatewayEnv: Record<string, string> = {};
-  for (const pair of (raw(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '').split(',').filter((p) => p.trim() !== '')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--gateway-env: expected K=V, got "${pair}"`);
-    gatewayEnv[pair.slice(0, at).trim()] = pair.slice(at + 1);
-  }
-  const gateway = raw(argv, 'gateway', 'BENCH_SOAK_GATEWAY');
+  const connections = number('--connections', optionValue(argv, 'connections', 'BENCH_SOAK_CONNECTIONS'), 19_000, (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2');
+  const talkingShare = number('--talking-share', optionValue(argv, 'talking-share', 'BENCH_SOAK_TALKING_SHARE'), 0.01, (n) => n >= 0 && n <= 1, 'a share from 0 to 1');
+  const gatewayEnv = gatewayEnvOption(argv);
+  const gateway = optionValue(argv, 'gateway', 'BENCH_SOAK_GATEWAY');
   return {
     connections: connections - (connections % 2),
-    seconds: number('--seconds', raw(argv, 'seconds', 'BENCH_SOAK_SECONDS'), 300, positive, 'a positive number'),
+    seconds: number('--seconds', optionValue(argv, 'seconds', 'BENCH_SOAK_SECONDS'), 300, positive, 'a positive number'),
     talkingShare,
-    talkRate: number('--talk-rate', raw(argv, 'talk-rate', 'BENCH_SOAK_TALK_RATE'), 1, positive, 'a positive number'),
-    heartbeatMs: number('--heartbeat-ms', raw(argv, 'heartbeat-ms', 'BENCH_SOAK_HEARTBEAT_MS'), 10_000, (n) => Number.isInteger(n) && n >= 1000, 'an integer >= 1000 (HEARTBEAT_INTERVAL_MS)'),
-    perWorker: number('--per-worker', raw(argv, 'per-worker', 'BENCH_SOAK_PER_WORKER'), 5_000, (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2'),
-    joinConcurrency: number('--join-concurrency', raw(argv, 'join-concurrency', 'BENCH_SOAK_JOIN_CONCURRENCY'), 50, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
-    sampleSeconds: number('--sample-seconds', raw(argv, 'sample-seconds', 'BENCH_SOAK_SAMPLE_SECONDS'), 5, positive, 'a positive number'),
-    fdLimit: number('--fd-limit', raw(argv, 'fd-limit', 'BENCH_SOAK_FD_LIMIT'), 65_536, (n) => Number.isInteger(n) && n >= 1024, 'an integer >= 1024'),
-    serverCore: number('--server-core', raw(argv, 'server-core', 'BENCH_SERVER_CORE'), 0, integer, 'a core number'),
-    loadCore: number('--load-core', raw(argv, 'load-core', 'BENCH_LOAD_CORE'), 1, integer, 'a core number'),
+    talkRate: number('--talk-rate', optionValue(argv, 'talk-rate', 'BENCH_SOAK_TALK_RATE'), 1, positive, 'a positive number'),
+    heartbeatMs: number('--heartbeat-ms', optionValue(argv, 'heartbeat-ms', 'BENCH_SOAK_HEARTBEAT_MS'), 10_000, (n) => Number.isInteger(n) && n >= 1000, 'an integer >= 1000 (HEARTBEAT_INTERVAL_MS)'),
+    perWorker: number('--per-worker', optionValue(argv, 'per-worker', 'BENCH_SOAK_PER_WORKER'), 5_000, (n) => Number.isInteger(n) && n >= 2, 'an integer >= 2'),
+    joinConcurrency: number('--join-concurrency', optionValue(argv, 'join-concurrency', 'BENCH_SOAK_JOIN_CONCURRENCY'), 50, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    sampleSeconds: number('--sample-seconds', optionValue(argv, 'sample-seconds', 'BENCH_SOAK_SAMPLE_SECONDS'), 5, positive, 'a positive number'),
+    fdLimit: number('--fd-limit', optionValue(argv, 'fd-limit', 'BENCH_SOAK_FD_LIMIT'), 65_536, (n) => Number.isInteger(n) && n >= 1024, 'an integer >= 1024'),
+    serverCore: number('--server-core', optionValue(argv, 'server-core', 'BENCH_SERVER_CORE'), 0, integer, 'a core number'),
+    loadCore: number('--load-core', optionValue(argv, 'load-core', 'BENCH_LOAD_CORE'), 1, integer, 'a core number'),
     gatewayMain: gateway === undefined ? GATEWAY_MAIN : resolve(gateway),
     gatewayEnv,
-    nodeFlags: (raw(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
-    jsonFile: raw(argv, 'json', 'BENCH_JSON'),
+    nodeFlags: (optionValue(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
+    jsonFile: optionValue(argv, 'json', 'BENCH_JSON'),
   };
 }
