@@ -23,8 +23,11 @@ async function main(): Promise<void> {
     microservices: () => [redisTransportServer(config.redis)],
   });
   const openFiles = openFilesLimit();
-  const warning = openFiles === null ? null : openFilesWarning(config, openFiles);
+  if (openFiles === null) return;
+  const warning = openFilesWarning(config, openFiles);
+  // at debug when fine, so the check is seen to have run (LOG_LEVEL=debug)
   if (warning) new Logger('Bootstrap').warn(warning);
+  else new Logger('Bootstrap').debug(`the open-files limit of ${openFiles} leaves room for MAX_CONNECTIONS=${config.limits.maxConnections}`);
 }
 
 /** Linux only: Node has no getrlimit, and elsewhere the check is skipped without a word. */
