@@ -1,6 +1,6 @@
 import { maxLength, validateSync } from 'class-validator';
 import { LIMITS } from '../limits';
-import { copyFields, isPlainObject, validatedFields } from '../validation/copy-fields';
+import { compileFieldCopier, FieldCopier, isPlainObject, validatedFields } from '../validation/copy-fields';
 import { describeValidationError } from '../validation/describe-validation-error';
 import { CLIENT_MESSAGE_CLASSES, ClientMessage, ClientMessageType } from './client-message';
 import { compileValidator, CompiledValidator } from '../validation/compile-validator';
@@ -49,9 +49,9 @@ export function parseClientMessage(raw: string): ParseClientMessageResult {
     return reject(`${type}: field "__proto__" is not allowed`, ref);
   }
   const message = new CLIENT_MESSAGE_CLASSES[type as ClientMessageType]();
-  copyFields(data, message, MESSAGE_FIELDS[type as ClientMessageType]);
+  COPY_FIELDS[type as ClientMessageType](data, message);
   if (message.type === 'stats' && isPlainObject(data['report'])) {
-    message.report = copyFields(data['report'], new StatsReport(), STATS_REPORT_KEYS);
+    message.report = copyReportFields(data['report'], new StatsReport());
   }
   if (FAST_VALIDATORS[message.type](message)) return { ok: true, message };
   // refused by the compiled check: class-validator itself decides, and words the error
@@ -60,10 +60,12 @@ export function parseClientMessage(raw: string): ParseClientMessageResult {
   return { ok: true, message };
 }
 
-/** The validated fields of each message class: only these are copied from the frame. */
-const MESSAGE_FIELDS = Object.fromEntries(
-  Object.entries(CLIENT_MESSAGE_CLASSES).map(([type, messageClass]) => [type, validatedFields(messageClass)]),
-) as unknown as Record<ClientMessageType, readonly string[]>;
+/** Copies the validated fields of each message class: only these are taken from the frame. */
+const COPY_FIELDS = Object.fromEntries(
+  Object.entries(CLIENT_MESSAGE_CLASSES).map(([type, messageClass]) => [type, compileFieldCopier(validatedFields(messageClass))]),
+) as unknown as Record<ClientMessageType, FieldCopier>;
+
+const copyReportFields = compileFieldCopier(STATS_REPORT_KEYS);
 
 const FAST_VALIDATORS = Object.fromEntries(
   Object.entries(CLIENT_MESSAGE_CLASSES).map(([type, messageClass]) => [type, compileValidator(messageClass)]),

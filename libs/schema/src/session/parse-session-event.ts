@@ -1,7 +1,7 @@
 import { validateSync } from 'class-validator';
 import { compileValidator, type CompiledValidator } from '../validation/compile-validator';
 import { STATS_REPORT_KEYS, StatsReport } from '../client-messages/stats-report';
-import { copyFields, isPlainObject, validatedFields } from '../validation/copy-fields';
+import { compileFieldCopier, FieldCopier, isPlainObject, validatedFields } from '../validation/copy-fields';
 import { describeValidationError } from '../validation/describe-validation-error';
 import { SESSION_EVENT_CLASSES, type SessionEvent, type SessionEventKind } from './session-event';
 
@@ -31,9 +31,9 @@ export function parseSessionEvent(data: unknown): ParseSessionEventResult {
   if (!Object.hasOwn(SESSION_EVENT_CLASSES, kind)) return reject(`unknown event kind "${kind.slice(0, QUOTE_MAX_LENGTH)}"`);
   const event = new SESSION_EVENT_CLASSES[kind as SessionEventKind]();
   // only validated fields are copied: `__proto__`, `constructor` and unknown keys are left behind
-  copyFields(data, event, EVENT_FIELDS[event.kind]);
+  COPY_FIELDS[event.kind](data, event);
   if (event.kind === 'stats' && isPlainObject(data['report'])) {
-    event.report = copyFields(data['report'], new StatsReport(), STATS_REPORT_KEYS);
+    event.report = copyReportFields(data['report'], new StatsReport());
   }
   if (FAST_VALIDATORS[event.kind](event)) return { ok: true, event };
   // refused by the compiled check: class-validator itself decides, and words the error
@@ -42,9 +42,11 @@ export function parseSessionEvent(data: unknown): ParseSessionEventResult {
   return { ok: true, event };
 }
 
-const EVENT_FIELDS = Object.fromEntries(
-  Object.entries(SESSION_EVENT_CLASSES).map(([kind, eventClass]) => [kind, validatedFields(eventClass)]),
-) as unknown as Record<SessionEventKind, readonly string[]>;
+const COPY_FIELDS = Object.fromEntries(
+  Object.entries(SESSION_EVENT_CLASSES).map(([kind, eventClass]) => [kind, compileFieldCopier(validatedFields(eventClass))]),
+) as unknown as Record<SessionEventKind, FieldCopier>;
+
+const copyReportFields = compileFieldCopier(STATS_REPORT_KEYS);
 
 // validateSync per event is too slow for the indexer's rate; it only words refusals
 const FAST_VALIDATORS = Object.fromEntries(

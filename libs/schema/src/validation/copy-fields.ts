@@ -10,12 +10,22 @@ export function validatedFields(target: new () => object): readonly string[] {
   return [...new Set(getMetadataStorage().getTargetValidationMetadatas(target, '', true, false).map((meta) => meta.propertyName))];
 }
 
-/** Copies the listed own fields of `source` onto `target`; cheaper than class-transformer on a hot path. */
-export function copyFields<T extends object>(source: Record<string, unknown>, target: T, fields: readonly string[]): T {
-  for (const field of fields) {
-    if (Object.hasOwn(source, field)) (target as Record<string, unknown>)[field] = source[field];
-  }
-  return target;
+/** Copies the listed own fields of `source` onto `target`, and returns `target`. */
+export type FieldCopier = <T extends object>(source: Record<string, unknown>, target: T) => T;
+
+/**
+ * A copier of the listed fields, cheaper than class-transformer on a hot path: generated as
+ * source (like compileValidator) so that each field is read and written by its literal name
+ * rather than through one megamorphic keyed access. The names come from this code base's
+ * decorators, embedded as JSON string literals.
+ */
+export function compileFieldCopier(fields: readonly string[]): FieldCopier {
+  const lines = fields.map((field) => {
+    const name = JSON.stringify(field);
+    return `if (hasOwn(s, ${name})) t[${name}] = s[${name}];`;
+  });
+  const build = new Function('hasOwn', `return function copyFields(s, t) {\n${lines.join('\n')}\nreturn t;\n};`) as (hasOwn: (object: object, key: string) => boolean) => FieldCopier;
+  return build(Object.hasOwn);
 }
 
 /** A JSON object: not null, not an array. */
