@@ -75,6 +75,30 @@ describe(RedisStreamSessionEventSink.name, () => {
     expect(used.size).toBeGreaterThan(SESSION_EVENT_SHARDS / 2);
   });
 
+  it("writes every shard's entry in one script call on one Redis, as Redis itself sees it", async () => {
+    const rooms = Array.from({ length: 40 }, (_, i) => `room-${i}`);
+    const shards = new Set(rooms.map(sessionEventShardOf));
+    const monitor = await redis.monitor();
+    const commands: string[] = [];
+    // this spec's connection uses db 4; other workers' commands are on other dbs
+    monitor.on('monitor', (_time: string, args: string[], _source: string, database: string) => {
+      if (database === '4') commands.push(args[0].toLowerCase());
+    });
+    const sink = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 60_000, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, recorder());
+    for (let i = 0; i < 80; i++) sink.record(event(i, rooms[i % rooms.length]));
+    await sink.flush();
+    // MONITOR reports a command before running it: a PING after the write comes back after it
+    await redis.ping();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    monitor.disconnect();
+    const scriptCalls = commands.filter((command) => command === 'evalsha' || command === 'eval');
+    expect(scriptCalls).toHaveLength(1);
+    // the script's XADDs, one per shard with events, and none outside it
+    expect(commands.filter((command) => command === 'xadd')).toHaveLength(shards.size);
+    expect(sink.pendingEvents).toBe(0);
+    for (const room of rooms) expect((await readAll(redis, room)).filter((e) => e.room === room)).toHaveLength(2);
+  });
+
   it('keeps events while Redis is unreachable and writes them once it is back', async () => {
     const flaky = await disconnectedRedis();
     const observer = recorder();
