@@ -57,7 +57,12 @@ const hub = new RoomHub(node, bus, {
     if (type === 'offer' && from !== undefined) negotiations.offerDelivered(deliveredRoom, from, to);
   },
 });
-const redis = { xadd: async () => '0-1' } as unknown as ConstructorParameters<typeof RedisStreamSessionEventSink>[0];
+// on one Redis the sink writes every shard's entry with one script call (sgAppendToSessionStreams)
+const redis = {
+  defineCommand: () => undefined,
+  sgAppendToSessionStreams: async (keyCount: number) => keyCount,
+  xadd: async () => '0-1',
+} as unknown as ConstructorParameters<typeof RedisStreamSessionEventSink>[0];
 const events = new RedisStreamSessionEventSink(
   redis,
   { flushIntervalMs: 100, maxBatch: 500, maxBuffered: 200_000, streamMaxLen: 100_000 },
