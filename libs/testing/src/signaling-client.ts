@@ -20,6 +20,8 @@ export class SignalingClient {
   private readonly waiters: Array<() => void> = [];
   /** Frames already returned by next(); each frame is returned once. */
   private readonly taken: boolean[] = [];
+  /** How the socket closed, once it has: named in next()'s error. */
+  private closeEvent: CloseEvent | null = null;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -28,7 +30,8 @@ export class SignalingClient {
     });
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
-        resolve({ code, reason: reason.toString() });
+        this.closeEvent = { code, reason: reason.toString() };
+        resolve(this.closeEvent);
         this.notify();
       });
     });
@@ -66,7 +69,10 @@ export class SignalingClient {
         this.taken[i] = true;
         return this.frames[i];
       }
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${type ?? 'a frame'}; got ${JSON.stringify(this.frames)}`);
+      if (this.ws.readyState === WebSocket.CLOSED) {
+        const how = this.closeEvent ? ` with ${this.closeEvent.code} "${this.closeEvent.reason}"` : '';
+        throw new Error(`socket closed${how} while waiting for ${type ?? 'a frame'}; got ${JSON.stringify(this.frames)}`);
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(`no ${type ?? 'frame'} within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
