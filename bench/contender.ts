@@ -8,6 +8,7 @@ import { LoadDriver } from './load/load-driver';
 import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
 import { failReason, JoinRecord, ServerRecord, StepRecord } from './report';
+import { medianStep } from './step-median';
 import { startBareRelay, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
 import { RunningServer } from './servers/running-server';
@@ -116,6 +117,8 @@ async function measureStep(
  */
 export class Contender {
   readonly steps: StepRecord[] = [];
+  /** Runs of the rate being measured, before settle(). */
+  private readonly unsettled: StepRecord[] = [];
   private server: RunningServer | undefined;
   private driver: LoadDriver | undefined;
   private probe: OtherLoadProbe | undefined;
@@ -156,7 +159,10 @@ export class Contender {
     return this.error === undefined && !this.done.has(kind);
   }
 
-  /** Measures one rate; a failing step ends this size's stepping. */
+  /**
+   * Measures one run of one rate. The runs of a rate count once settle() has merged them;
+   * a failing rate ends this size's stepping.
+   */
   async run(kind: SignalKind, rate: number): Promise<void> {
     if (!this.stepping(kind)) return;
     try {
@@ -165,15 +171,32 @@ export class Contender {
         kind,
         rate,
       );
-      this.steps.push(record);
+      this.unsettled.push(record);
       const { latency, lost } = record.result;
       log(
         `${this.name} ${kind} ${rate}/s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, lost ${lost}, ` +
-          `server ${record.serverCpuUsPerMsg.toFixed(1)} us/msg${record.failReason ? ` -> stop (${record.failReason})` : ''}`,
+          `server ${record.serverCpuUsPerMsg.toFixed(1)} us/msg${record.failReason ? ` (${record.failReason})` : ''}`,
       );
-      if (!record.pass) this.done.add(kind);
     } catch (error) {
       await this.fail(error);
+    }
+  }
+
+  /** The runs of the rate just measured become one step: their medians when there were several. */
+  settle(): void {
+    const runs = this.unsettled.splice(0);
+    if (runs.length === 0) return;
+    const record = medianStep(runs, this.options.p99LimitMs);
+    this.steps.push(record);
+    if (runs.length > 1) {
+      log(
+        `${this.name} ${record.kind} ${record.rate}/s, median of ${runs.length}: p99 ${record.result.latency.p99.toFixed(2)} ms, ` +
+          `server ${record.serverCpuUsPerMsg.toFixed(1)} us/msg`,
+      );
+    }
+    if (!record.pass) {
+      log(`${this.name} ${record.kind}: stepping stops at ${record.rate}/s (${record.failReason})`);
+      this.done.add(record.kind);
     }
   }
 

@@ -71,9 +71,13 @@ async function main(): Promise<void> {
   const contenders = options.servers.map((name) => new Contender(name, options));
   try {
     for (const contender of contenders) await contender.setUp(runTag);
-    // each rate is measured on every server before the next rate
+    // each rate is measured on every server before the next rate; the ratio rate several times, in turn
     for (const kind of options.sizes) {
-      for (const rate of options.rates) for (const contender of contenders) await contender.run(kind, rate);
+      for (const rate of options.rates) {
+        const runs = rate === options.ratioRate ? options.ratioRepeats : 1;
+        for (let run = 0; run < runs; run++) for (const contender of contenders) await contender.run(kind, rate);
+        for (const contender of contenders) contender.settle();
+      }
     }
     // last: thousands of idle connections would weigh on the relay steps
     for (const contender of contenders) await contender.measureJoins(runTag);
@@ -93,7 +97,8 @@ async function main(): Promise<void> {
       ? `pinning: servers on core ${options.serverCore}; load process, Redis and this orchestrator on core ${options.loadCore}`
       : 'pinning: NONE (taskset missing): servers and load share all cores, figures are noisier',
     `load: ${options.rooms} rooms of 2 peers, ${options.stepSeconds} s per step after ${options.warmupSeconds} s warm-up, rates ${options.rates.join(', ')} msg/s (aggregate), ` +
-      `${options.tickMs} ms sender ticks; stepping stops at p99 > ${options.p99LimitMs} ms or any loss`,
+      `${options.tickMs} ms sender ticks; stepping stops at p99 > ${options.p99LimitMs} ms or any loss; ` +
+      `${options.ratioRate} msg/s run ${options.ratioRepeats} times per server, in turn, and compared as medians`,
     `command: ${['npm run bench --', ...process.argv.slice(2)].join(' ')}`,
     tracingLine(options),
     '',

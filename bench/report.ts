@@ -23,6 +23,8 @@ export interface StepRecord {
   readonly attempts: number;
   readonly pass: boolean;
   readonly failReason: string | undefined;
+  /** The runs a repeated step's medians come from (--ratio-repeats), in the order run. */
+  readonly runs?: readonly StepRecord[];
 }
 
 /** Idle connections opened after the relay steps: join rate and memory per connection. */
@@ -81,7 +83,9 @@ function sizeLabel(record: ServerRecord, kind: SignalKind): string {
 export function stepsTable(records: readonly ServerRecord[]): string {
   const rows: string[][] = [];
   for (const record of records) {
-    for (const step of record.steps) {
+    // a repeated step shows each run, then the medians the summary and goals use
+    const shown = record.steps.flatMap((step) => (step.runs ? [...step.runs.map((run, i) => ({ step: run, note: ` (run ${i + 1} of ${step.runs!.length})` })), { step, note: ' (median)' }] : [{ step, note: '' }]));
+    for (const { step, note } of shown) {
       const r = step.result;
       rows.push([
         record.name,
@@ -97,7 +101,7 @@ export function stepsTable(records: readonly ServerRecord[]): string {
         fixed(step.redisCpuUsPerMsg, 1),
         fixed(r.loadCpuShare * 100, 0),
         fixed(step.otherCpuShare * 100, 0),
-        (step.failReason ?? 'ok') + (loadBound(r) ? ' (load-bound)' : ''),
+        (step.failReason ?? 'ok') + (loadBound(r) ? ' (load-bound)' : '') + note,
       ]);
     }
   }
