@@ -30,7 +30,8 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
   // profiles are written when a server exits, one folder per server, one file per process
   const profDir = options.cpuProfDir ? join(options.cpuProfDir, name) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
-  const nodeFlags = [...options.nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+  const profFlags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const nodeFlags = [...options.nodeFlags, ...profFlags];
   switch (name) {
     case 'bare':
       return startBareRelay(options.serverCore, nodeFlags);
@@ -42,7 +43,7 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
         serverCore: options.serverCore,
         redisCore: options.loadCore,
         extraEnv: options.gatewayEnv,
-        nodeFlags,
+        nodeFlags: options.baselineNodeFlags ? [...options.baselineNodeFlags, ...profFlags] : nodeFlags,
         baselineMain: options.baselineGateway,
       });
     case 'gateway-1':

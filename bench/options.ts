@@ -71,6 +71,11 @@ export interface RelayBenchOptions {
    * with the code before it in the same run.
    */
   readonly baselineGateway: string | undefined;
+  /**
+   * --baseline-node-flags / BENCH_BASELINE_NODE_FLAGS: node flags for gateway-1-baseline in
+   * place of --node-flags, e.g. to compare one build under two V8 settings.
+   */
+  readonly baselineNodeFlags: readonly string[] | undefined;
   /** --tracing / BENCH_TRACING: `on` runs the gateways with OpenTelemetry tracing on (bench/util/bench-tracing.ts); default `off`. */
   readonly tracing: boolean;
 }
@@ -100,8 +105,13 @@ export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3
                  --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
-                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --tracing=on]
+                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --baseline-node-flags="..." --tracing=on]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
+
+/** Space-separated node flags; undefined when the option is absent. */
+function flagList(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(' ').filter((flag) => flag.length > 0);
+}
 
 /** Reads and checks the options; throws naming the bad one. */
 export function parseOptions(argv: readonly string[] = process.argv.slice(2)): RelayBenchOptions {
@@ -137,11 +147,12 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     loadCore,
     gatewayEnv,
     cpuProfDir: optionValue(argv, 'cpu-prof', 'BENCH_CPU_PROF'),
-    nodeFlags: (optionValue(argv, 'node-flags', 'BENCH_NODE_FLAGS') ?? '').split(' ').filter((flag) => flag.length > 0),
+    nodeFlags: flagList(optionValue(argv, 'node-flags', 'BENCH_NODE_FLAGS')) ?? [],
     joins: Math.round(nonNegative('--joins', optionValue(argv, 'joins', 'BENCH_JOINS'), 10_000)),
     joinConcurrency: Math.round(positive('--join-concurrency', optionValue(argv, 'join-concurrency', 'BENCH_JOIN_CONCURRENCY'), 50)),
     jsonFile: optionValue(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
+    baselineNodeFlags: flagList(optionValue(argv, 'baseline-node-flags', 'BENCH_BASELINE_NODE_FLAGS')),
     tracing: tracing === 'on',
   };
 }
