@@ -5,10 +5,12 @@ import { bootstrapApp, loadConfigOrExit, redisTarget, redisTransportServer, star
 import { toGatewayConfig } from './config/gateway-config';
 import { GatewayEnv } from './config/gateway-env';
 import { openFilesWarning, softOpenFilesLimit } from './config/open-files-warning';
+import { markOldGenerationByGrowth } from './runtime/old-generation-marking';
 import { GatewayModule } from './gateway.module';
 import { SignalingWsAdapter } from './signaling/signaling-ws.adapter';
 
 async function main(): Promise<void> {
+  markOldGenerationByGrowth();
   const config = loadConfigOrExit(GatewayEnv, 'gateway', toGatewayConfig);
   // before the app exists, so its first spans have somewhere to go (docs/operations.md, "Tracing")
   const tracing = config.tracing ? startTracing(config.tracing, config.nodeId) : null;
