@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionEvent } from '@sg/schema';
 import { SessionEventSink } from '@sg/room';
-import type Redis from 'ioredis';
 import { isRedisCluster, type RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
+import { CONNECTED_REPLICAS_LUA } from '../lua/connected-replicas.lua';
+import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
 import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
 export interface SessionEventSinkOptions {
@@ -21,25 +22,6 @@ export interface SessionEventSinkOptions {
    */
   readonly replicaAckTimeoutMs?: number;
 }
-
-/** Lua: how many replicas the master of the key's slot has connected now. */
-const CONNECTED_REPLICAS_LUA = `
-return tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)')) or 0
-`;
-
-/**
- * Lua: one XADD per shard stream in KEYS. ARGV[1] is MAXLEN, then for each key its batch,
- * writer and sequence numbers. One call per write on one Redis instead of one per shard.
- */
-const APPEND_TO_STREAMS_LUA = `
-for i = 1, #KEYS do
-  local at = i * 3 - 1
-  redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[1], '*', 'b', ARGV[at], 'w', ARGV[at + 1], 's', ARGV[at + 2])
-end
-return #KEYS
-`;
-
-type StreamsRedis = Redis & { sgAppendToSessionStreams(keyCount: number, ...keysThenArgs: string[]): Promise<number> };
 
 /** One shard's part of a write: its stream and the entry's fields after MAXLEN. */
 interface ShardEntry {
@@ -103,7 +85,7 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   private failures = 0;
 
   /** One Redis: every shard's entry goes in one script call (see `write`); null on a Redis Cluster. */
-  private readonly oneRedis: StreamsRedis | null;
+  private readonly oneRedis: ClusterRedis | null;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -112,10 +94,7 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   ) {
     super();
     if (isRedisCluster(redis) || (options.replicaAckTimeoutMs ?? 0) > 0) this.oneRedis = null;
-    else {
-      redis.defineCommand('sgAppendToSessionStreams', { lua: APPEND_TO_STREAMS_LUA });
-      this.oneRedis = redis as StreamsRedis;
-    }
+    else this.oneRedis = defineClusterCommands(redis);
   }
 
   record(event: SessionEvent): void {
@@ -189,7 +168,7 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   }
 
   /** Each entry's error, or null when written: one outcome for all. */
-  private async writeTogether(redis: StreamsRedis, entries: readonly ShardEntry[]): Promise<Array<Error | null>> {
+  private async writeTogether(redis: ClusterRedis, entries: readonly ShardEntry[]): Promise<Array<Error | null>> {
     const maxLen = String(this.options.streamMaxLen);
     try {
       await redis.sgAppendToSessionStreams(entries.length, ...entries.map((entry) => entry.stream), maxLen, ...entries.flatMap((entry) => entry.fields));

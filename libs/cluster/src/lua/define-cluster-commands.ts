@@ -1,4 +1,5 @@
 import type { RedisConnection } from '../redis-connection';
+import { APPEND_TO_SESSION_STREAMS_LUA } from './append-to-session-streams.lua';
 import { COUNT_ATTEMPT_THEN_JOIN_ROOM_LUA, JOIN_ROOM_LUA } from './join-room.lua';
 import { LEAVE_ROOM_LUA } from './leave-room.lua';
 import { CLAIM_NODE_LUA, NODE_GONE_LUA, NODE_HEARTBEAT_LUA } from './node-heartbeat.lua';
@@ -17,6 +18,8 @@ export interface ClusterCommands {
   sgNodeGone(aliveKey: string, nodePeersKey: string, mustBeDead: string): Promise<Reply>;
   sgRenewLease(leaseKey: string, holder: string, ttlMs: string): Promise<Reply>;
   sgReleaseLease(leaseKey: string, holder: string): Promise<Reply>;
+  /** One Redis only: `keyCount` shard streams, then MAXLEN and each stream's batch, writer and sequence numbers. */
+  sgAppendToSessionStreams(keyCount: number, ...keysThenArgs: string[]): Promise<number>;
 }
 
 export type ClusterRedis = RedisConnection & ClusterCommands;
@@ -33,5 +36,7 @@ export function defineClusterCommands(redis: RedisConnection): ClusterRedis {
   redis.defineCommand('sgNodeGone', { numberOfKeys: 2, lua: NODE_GONE_LUA });
   redis.defineCommand('sgRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE_LUA });
   redis.defineCommand('sgReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE_LUA });
+  // the key count is the call's first argument: as many streams as shards with events
+  redis.defineCommand('sgAppendToSessionStreams', { lua: APPEND_TO_SESSION_STREAMS_LUA });
   return withCommands;
 }
