@@ -1,9 +1,9 @@
 import { failReason, StepRecord } from './report';
+import { percentile } from './util/stats';
 
+/** The middle value (nearest rank, as the bench's other percentiles): of 3 runs, the middle one. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return percentile(Float64Array.from(values).sort(), 50);
 }
 
 /**
