@@ -5,6 +5,7 @@ import { isRedisCluster, type RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import { CONNECTED_REPLICAS_LUA } from '../lua/connected-replicas.lua';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import { SerializedEventQueue } from './serialized-event-queue';
 import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
 export interface SessionEventSinkOptions {
@@ -27,8 +28,8 @@ export interface SessionEventSinkOptions {
 interface ShardEntry {
   readonly shard: number;
   readonly stream: string;
-  /** batch, writer, sequence numbers. */
-  readonly fields: readonly [string, string, string];
+  /** batch (the events' JSON array), writer, sequence numbers. */
+  readonly fields: readonly [Buffer, string, string];
 }
 
 export interface SessionEventSinkObserver {
@@ -45,16 +46,6 @@ export interface SessionEventSinkObserver {
  * 2 s of its return.
  */
 const MAX_RETRY_DELAY_MS = 2_000;
-
-/** The events of one shard waiting to be written, oldest first. */
-interface ShardQueue {
-  events: SessionEvent[];
-  /** `seqs[i]` numbers `events[i]`: increasing per shard, kept across retries. */
-  seqs: number[];
-  nextSeq: number;
-  /** Events at the head that the write under way covers: never dropped meanwhile. */
-  inFlight: number;
-}
 
 /**
  * Batches session events into entries of the Redis streams the indexers' consumer
@@ -76,7 +67,7 @@ interface ShardQueue {
  * replica) is written to alone: waiting would only hold every event of its shards.
  */
 export class RedisStreamSessionEventSink extends SessionEventSink {
-  private readonly queues: ShardQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => ({ events: [], seqs: [], nextSeq: 1, inFlight: 0 }));
+  private readonly queues: SerializedEventQueue[] = Array.from({ length: SESSION_EVENT_SHARDS }, () => new SerializedEventQueue());
   private readonly writer = randomBytes(9).toString('base64url');
   private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -99,11 +90,11 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
 
   record(event: SessionEvent): void {
     const queue = this.queues[sessionEventShardOf(event.room)];
-    queue.events.push(event);
-    queue.seqs.push(queue.nextSeq++);
+    // serialised now, so that nothing of the event outlives this call (see SerializedEventQueue)
+    queue.push(JSON.stringify(event));
     this.buffered += 1;
     if (this.buffered > this.options.maxBuffered) this.dropOldest(queue);
-    if (queue.events.length >= this.options.maxBatch && !this.writing && this.failures === 0) void this.flush();
+    if (queue.length >= this.options.maxBatch && !this.writing && this.failures === 0) void this.flush();
     else this.schedule();
   }
 
@@ -140,26 +131,19 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   private async write(): Promise<void> {
     const entries: ShardEntry[] = [];
     for (let shard = 0; shard < this.queues.length; shard++) {
-      const queue = this.queues[shard];
-      if (queue.events.length === 0) continue;
-      queue.inFlight = Math.min(queue.events.length, this.options.maxBatch);
-      const batch = JSON.stringify(queue.events.slice(0, queue.inFlight));
-      const seqs = queue.seqs.slice(0, queue.inFlight).join(',');
-      entries.push({ shard, stream: REDIS_KEYS.sessionEvents(shard), fields: [batch, this.writer, seqs] });
+      const taken = this.queues[shard].take(this.options.maxBatch);
+      if (taken === null) continue;
+      entries.push({ shard, stream: REDIS_KEYS.sessionEvents(shard), fields: [taken.batch, this.writer, taken.seqs] });
     }
     const errors = this.oneRedis ? await this.writeTogether(this.oneRedis, entries) : await this.writeEach(entries);
     let written = 0;
     let failure: Error | null = null;
     entries.forEach(({ shard }, i) => {
-      const queue = this.queues[shard];
       // events recorded while writing were appended after the batch
-      if (!errors[i]) {
-        queue.events.splice(0, queue.inFlight);
-        queue.seqs.splice(0, queue.inFlight);
-        this.buffered -= queue.inFlight;
-        written += queue.inFlight;
-      } else failure = errors[i];
-      queue.inFlight = 0;
+      const settled = this.queues[shard].settle(!errors[i]);
+      this.buffered -= settled;
+      written += settled;
+      if (errors[i]) failure = errors[i];
     });
     this.failures = failure ? this.failures + 1 : 0;
     if (written > 0) this.observer.written(written);
@@ -187,15 +171,15 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
   }
 
   /** One stream entry, acknowledged by a replica when `replicaAckTimeoutMs` says so; rejects when it must be written again. */
-  private async writeEntry(stream: string, args: string[]): Promise<void> {
+  private async writeEntry(stream: string, args: Array<string | Buffer>): Promise<void> {
     const timeoutMs = this.options.replicaAckTimeoutMs ?? 0;
     if (timeoutMs <= 0) {
-      await this.redis.xadd(stream, ...(args as [string]));
+      await this.redis.xadd(stream, ...(args as [string | Buffer]));
       return;
     }
     // one pipeline: WAIT has no key, and must reach the master that took the entry
     const pipeline = this.redis.pipeline();
-    pipeline.xadd(stream, ...(args as [string]));
+    pipeline.xadd(stream, ...(args as [string | Buffer]));
     pipeline.call('WAIT', '1', String(timeoutMs));
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
@@ -205,11 +189,8 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
     throw new Error(`no replica of ${stream}'s master acknowledged the entry within ${timeoutMs} ms; it is written again`);
   }
 
-  private dropOldest(preferred: ShardQueue): void {
-    const queue = preferred.events.length > preferred.inFlight ? preferred : this.queues.find((q) => q.events.length > q.inFlight);
-    if (!queue) return;
-    queue.events.splice(queue.inFlight, 1);
-    queue.seqs.splice(queue.inFlight, 1);
+  private dropOldest(preferred: SerializedEventQueue): void {
+    if (!preferred.dropOldest() && !this.queues.some((queue) => queue.dropOldest())) return;
     this.buffered -= 1;
     this.observer.dropped(1);
   }

@@ -19,7 +19,7 @@ export interface ClusterCommands {
   sgRenewLease(leaseKey: string, holder: string, ttlMs: string): Promise<Reply>;
   sgReleaseLease(leaseKey: string, holder: string): Promise<Reply>;
   /** One Redis only: `keyCount` shard streams, then MAXLEN and each stream's batch, writer and sequence numbers. */
-  sgAppendToSessionStreams(keyCount: number, ...keysThenArgs: string[]): Promise<number>;
+  sgAppendToSessionStreams(keyCount: number, ...keysThenArgs: Array<string | Buffer>): Promise<number>;
 }
 
 export type ClusterRedis = RedisConnection & ClusterCommands;
