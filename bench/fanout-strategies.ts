@@ -24,6 +24,7 @@ import { publishAtRate } from './fanout/publish-at-rate';
 import { RoomChurn } from './fanout/room-churn';
 import { SimulatedNode } from './fanout/simulated-node';
 import { rttSummary, timed } from './fanout/timed-ops';
+import { markdownTable } from './util/markdown-table';
 
 const roomChannel = (room: string) => `bench:fanout:room:${room}`;
 const nodeChannel = (node: SimulatedNode) => `bench:fanout:node:${node.id}`;
@@ -142,12 +143,6 @@ async function subscriptionCount(node: SimulatedNode): Promise<number> {
   return [...clients.matchAll(/ sub=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
 const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(3));
 
 async function main(): Promise<void> {
@@ -202,7 +197,7 @@ async function main(): Promise<void> {
       '',
       '## room join and leave cost',
       '',
-      table(
+      markdownTable(
         ['design', 'subscriptions', 'Redis bytes/subscription', 'join RTT p50/p99 ms (idle)', 'leave RTT p50/p99 ms (idle)', 'Redis CPU us/join', 'Redis CPU us/leave'],
         [
           [
@@ -220,7 +215,7 @@ async function main(): Promise<void> {
       '',
       '## publish -> receive across nodes',
       '',
-      table(
+      markdownTable(
         ['design', 'bytes', 'churn joins+leaves/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'deliveries/msg', 'Redis CPU us/msg', 'nodes CPU us/msg', 'join RTT p50/p99 ms', 'leave RTT p50/p99 ms', 'other %'],
         rows.map((r) => [
           r.design,

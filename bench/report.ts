@@ -1,6 +1,7 @@
 import { ConnectResult, StepResult } from './load/ipc';
 import { SignalKind } from './load/payloads';
 import { RelayBenchOptions } from './options';
+import { markdownTable } from './util/markdown-table';
 
 /** One measured step of one server. */
 export interface StepRecord {
@@ -60,12 +61,6 @@ const fixed = (value: number | undefined, digits: number) =>
   value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 1024 ? 2 : 1)} KB`;
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
 /** Why a step ends the stepping, or undefined when it passes. */
 export function failReason(result: StepResult, p99LimitMs: number): string | undefined {
   if (result.lost > 0) return `${result.lost} lost`;
@@ -105,7 +100,7 @@ export function stepsTable(records: readonly ServerRecord[]): string {
       ]);
     }
   }
-  return table(
+  return markdownTable(
     ['server', 'message', 'rate/s', 'sent/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU us/msg', 'server core %', 'redis CPU us/msg', 'load core %', 'other %', 'verdict'],
     rows,
   );
@@ -157,7 +152,7 @@ export function summaryTable(records: readonly ServerRecord[], options: RelayBen
     }
   }
   const r = options.ratioRate;
-  return table(
+  return markdownTable(
     [
       'server',
       'message',
@@ -192,7 +187,7 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
     ];
   });
   if (rows.length === 0) return undefined;
-  return table(['server', 'connections', 'joins/s', 'server CPU us/join', 'server RSS MiB', 'RSS KB per idle connection'], rows);
+  return markdownTable(['server', 'connections', 'joins/s', 'server CPU us/join', 'server RSS MiB', 'RSS KB per idle connection'], rows);
 }
 
 /** The highest passing rate of `kind`, and whether every configured rate passed (the limit lies above). */

@@ -27,6 +27,7 @@ import { SqliteSessionStore } from '@sg/store';
 import { startApp, type AppProcess } from '../libs/testing/src/app-process';
 import { startRedisServer, type ThrowawayRedis } from '../libs/testing/src/redis-server';
 import { sessionTemplate } from '../libs/testing/src/seed-sqlite-sessions';
+import { percentile } from './util/stats';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const SESSIONS = Number(args.get('sessions') ?? 1_000_000);
@@ -123,10 +124,6 @@ function query(input: { filter?: string; sort?: SessionSort[]; facets?: SessionF
   const parsed = parseSessionFilter(input.filter);
   if (!parsed.ok) throw new Error(parsed.error);
   return { q: input.q ?? '', filter: parsed.ast, sort: input.sort ?? DEFAULT_SESSION_SORT, limit: input.limit ?? 20, offset: 0, facets: input.facets ?? [] };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function measure(

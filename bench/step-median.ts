@@ -1,9 +1,9 @@
 import { failReason, StepRecord } from './report';
-import { percentile } from './util/stats';
+import { percentileOfUnsorted } from './util/stats';
 
 /** The middle value (nearest rank, as the bench's other percentiles): of 3 runs, the middle one. */
 function median(values: readonly number[]): number {
-  return percentile(Float64Array.from(values).sort(), 50);
+  return percentileOfUnsorted(values, 50);
 }
 
 /**

@@ -2,6 +2,8 @@ import { LatencySummary } from '../util/stats';
 import { FdLimit, showFdLimit } from './fd-limit';
 import { JoinOutcome, TalkOutcome } from './soak-ipc';
 import { SoakOptions } from './soak-options';
+import { markdownTable } from '../util/markdown-table';
+import { percentileOfUnsorted } from '../util/stats';
 
 /** prom-client samples the event loop with a 10 ms timer and records each period: 10 ms means no lag. */
 export const LOOP_SAMPLING_MS = 10;
@@ -93,18 +95,6 @@ const ms = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixe
 const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 /** Rows of the timeline, one per `perRow` samples: the worst of the samples in it. */
 function timeline(samples: readonly SoakSample[], perRow: number): string {
   const rows: string[][] = [];
@@ -129,7 +119,7 @@ function timeline(samples: readonly SoakSample[], perRow: number): string {
       String(last.unexpectedCloses),
     ]);
   }
-  return table(
+  return markdownTable(
     ['t s', 'open (load)', 'gateway sockets', 'RSS MiB', 'heap MiB', 'loop p99 ms', 'loop max ms', '/healthz max ms', 'talk p99 ms', 'gateway core', 'load loop max ms', 'talkers\' loop max ms', 'pings', 'unexpected closes'],
     rows,
   );
@@ -148,9 +138,9 @@ export function soakReport(record: SoakRecord, command: string): string {
   const unexpected = Object.values(end.closesByCode).reduce((a, b) => a + b, 0);
   const expectedPings = (joined * end.holdSeconds * 1000) / options.heartbeatMs;
   const loopP99s = record.samples.map((s) => s.loopP99Ms);
-  const loopWorstP99 = quantile(loopP99s, 1);
-  const loopMedianP99 = quantile(loopP99s, 0.5);
-  const loopWorstMax = quantile(record.samples.map((s) => s.loopMaxMs), 1);
+  const loopWorstP99 = percentileOfUnsorted(loopP99s, 100);
+  const loopMedianP99 = percentileOfUnsorted(loopP99s, 50);
+  const loopWorstMax = percentileOfUnsorted(record.samples.map((s) => s.loopMaxMs), 100);
   const talk = end.talk;
   const timeouts = end.peersLeft['timeout'] ?? 0;
   const workerLimits = [...new Set(record.fdLimits.workers.map(showFdLimit))].join(', ');

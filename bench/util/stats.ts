@@ -8,10 +8,15 @@ export interface LatencySummary {
 }
 
 /** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/** Nearest-rank percentile of values in any order, those that are not finite left out. */
+export function percentileOfUnsorted(values: readonly number[], p: number): number {
+  return percentile(Float64Array.from(values.filter(Number.isFinite)).sort(), p);
 }
 
 /** Sorts `samples` in place (microseconds) and summarizes them in milliseconds. */
