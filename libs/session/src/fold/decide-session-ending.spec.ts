@@ -36,6 +36,13 @@ describe(decideSessionEnding.name, () => {
       expect(documentOf(s.events)).toMatchObject({ connection_state: 'failed', failure_reason: 'client-reported', failure_detail: 'camera refused', end_reason: 'failed' });
     });
 
+    it('an empty reason is client-reported too, and shows in the timeline', () => {
+      const s = new Script().answered().state(A, 3_000, { signalingState: 'stable', reason: '' });
+      const document = documentOf(s.events);
+      expect(document).toMatchObject({ failure_reason: 'client-reported', failure_detail: '' });
+      expect(document.events.filter((e) => e.type === 'state').map((e) => e.detail)).toContain('signaling stable, reason: (empty)');
+    });
+
     it('a failed state with a reason is ice-failed, the reason kept in failure_detail', () => {
       const s = new Script().answered().state(A, 3_000, { iceConnectionState: 'failed', reason: 'gave up' });
       expect(documentOf(s.events)).toMatchObject({ failure_reason: 'ice-failed', failure_detail: 'gave up' });

@@ -19,7 +19,8 @@ export function describeState(event: StateReportedEvent): string {
   if (event.signalingState) parts.push(`signaling ${event.signalingState}`);
   if (event.iceGatheringState) parts.push(`gathering ${event.iceGatheringState}`);
   if (event.dtlsState) parts.push(`dtls ${event.dtlsState}`);
-  if (event.reason) parts.push(`reason: ${event.reason}`);
+  // an empty reason still made the session client-reported: the timeline shows that it came
+  if (event.reason !== undefined) parts.push(event.reason === '' ? 'reason: (empty)' : `reason: ${event.reason}`);
   return parts.join(', ');
 }
 
