@@ -8,6 +8,7 @@ import { SqliteCandidateTypeSets } from './sqlite-candidate-type-sets';
 import { createSqliteSchema, SESSION_COLUMNS } from './sqlite-schema';
 import { searchSqliteSessions } from './sqlite-session-search';
 import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
+import { retryWhileBusy } from './retry-while-busy';
 
 export interface SqliteSessionStoreOptions {
   /** File path, or `:memory:` for tests. */
@@ -39,7 +40,8 @@ export class SqliteSessionStore extends SessionStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
+    // SQLite answers BUSY here without waiting while the other app is opening the same file
+    retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), 5_000);
     // a committed batch survives a process crash; an OS crash may lose the last commits
     this.db.pragma('synchronous = NORMAL');
     // the facet-key function backs expression indexes: every connection that writes needs it
