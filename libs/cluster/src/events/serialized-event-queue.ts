@@ -36,17 +36,13 @@ export class SerializedEventQueue {
   private readonly seqs: number[] = [];
   private nextSeq = 1;
   /** Events at the head that the write under way covers: never dropped meanwhile. */
-  private inFlightCount = 0;
+  private inFlight = 0;
   /** Events right after the in-flight ones that were dropped and await removal. */
   private droppedAfterInFlight = 0;
 
   /** Events waiting, dropped ones not counted. */
   get length(): number {
     return this.ends.length - this.droppedAfterInFlight;
-  }
-
-  get inFlight(): number {
-    return this.inFlightCount;
   }
 
   /** Appends one event's JSON text (`JSON.stringify` of the event) and numbers it. */
@@ -67,7 +63,7 @@ export class SerializedEventQueue {
     this.removeDroppedHead();
     const count = Math.min(this.ends.length, max);
     if (count === 0) return null;
-    this.inFlightCount = count;
+    this.inFlight = count;
     const end = this.ends[count - 1];
     this.bytes[0] = OPEN_BRACKET;
     this.bytes[end - 1] = CLOSE_BRACKET;
@@ -76,27 +72,27 @@ export class SerializedEventQueue {
 
   /** The write under way settled: on success its events go, otherwise they stay at the head for the next. Returns how many went. */
   settle(written: boolean): number {
-    const count = written ? this.inFlightCount : 0;
-    if (!written && this.inFlightCount > 0) this.bytes[this.ends[this.inFlightCount - 1] - 1] = COMMA;
-    if (written) this.removeRange(0, this.inFlightCount + this.droppedAfterInFlight);
-    else this.removeRange(this.inFlightCount, this.droppedAfterInFlight);
-    this.inFlightCount = 0;
+    const count = written ? this.inFlight : 0;
+    if (!written && this.inFlight > 0) this.bytes[this.ends[this.inFlight - 1] - 1] = COMMA;
+    if (written) this.removeRange(0, this.inFlight + this.droppedAfterInFlight);
+    else this.removeRange(this.inFlight, this.droppedAfterInFlight);
+    this.inFlight = 0;
     this.droppedAfterInFlight = 0;
     return count;
   }
 
   /** Drops the oldest event not in flight; false when every waiting event is in flight. */
   dropOldest(): boolean {
-    if (this.inFlightCount + this.droppedAfterInFlight >= this.ends.length) return false;
+    if (this.inFlight + this.droppedAfterInFlight >= this.ends.length) return false;
     this.droppedAfterInFlight += 1;
     // at the bound every record drops one: their bytes go in bulk, not one copy per event
-    if (this.inFlightCount === 0 && this.droppedAfterInFlight >= DROPPED_REMOVED_TOGETHER) this.removeDroppedHead();
+    if (this.inFlight === 0 && this.droppedAfterInFlight >= DROPPED_REMOVED_TOGETHER) this.removeDroppedHead();
     return true;
   }
 
   /** With no write under way the dropped events are the head: removes their bytes. */
   private removeDroppedHead(): void {
-    if (this.inFlightCount > 0) return;
+    if (this.inFlight > 0) return;
     this.removeRange(0, this.droppedAfterInFlight);
     this.droppedAfterInFlight = 0;
   }

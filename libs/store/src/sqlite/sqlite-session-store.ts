@@ -10,6 +10,9 @@ import { searchSqliteSessions } from './sqlite-session-search';
 import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
 import { retryWhileBusy } from './retry-while-busy';
 
+/** How long a statement waits for another connection's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
 export interface SqliteSessionStoreOptions {
   /** File path, or `:memory:` for tests. */
   readonly path: string;
@@ -39,9 +42,9 @@ export class SqliteSessionStore extends SessionStore {
     // admin-search opens the file read-write too: whichever app starts first creates it
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // SQLite answers BUSY here without waiting while the other app is opening the same file
-    retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), 5_000);
+    retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), BUSY_TIMEOUT_MS);
     // a committed batch survives a process crash; an OS crash may lose the last commits
     this.db.pragma('synchronous = NORMAL');
     // the facet-key function backs expression indexes: every connection that writes needs it
