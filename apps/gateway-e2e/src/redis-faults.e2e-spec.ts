@@ -239,3 +239,62 @@ describe('with no indexer running', () => {
     }
   }, 90_000);
 });
+
+// PROTOCOL section 3: 504 when the owning node does not answer within 3 s; a Redis that stops
+// answering (frozen with SIGSTOP: its connections stay open) must not stretch that.
+describe('when Redis stops answering during operator actions', () => {
+  let redis: ThrowawayRedis;
+  let adminSearch: AppProcess;
+  let directory: string;
+  const call = (method: string, path: string) => fetch(`${adminSearch.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_API_KEY}` } });
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    directory = mkdtempSync(join(tmpdir(), 'redis-faults-'));
+    adminSearch = await startApp('admin-search', { REDIS_URL: redis.url, ADMIN_API_KEY, SQLITE_PATH: join(directory, 'sessions.db') });
+  });
+
+  afterAll(async () => {
+    redis?.resume();
+    await adminSearch?.stop('SIGKILL');
+    await redis?.stop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('answers 504 within 3 s, and its action-log entries land once Redis answers again', async () => {
+    const room = uniqueName('frozen');
+    const node = uniqueName('frozen-node');
+    redis.pause();
+    try {
+      for (const [method, path] of [
+        ['POST', `/api/rooms/${room}/peers/some-peer/kick`],
+        ['DELETE', `/api/rooms/${room}`],
+        ['POST', `/api/nodes/${node}/drain`],
+      ]) {
+        const startedAt = Date.now();
+        const response = await call(method, path);
+        const elapsed = Date.now() - startedAt;
+        expect({ path, status: response.status, body: await response.json() }).toEqual({
+          path,
+          status: 504,
+          body: { statusCode: 504, message: 'Redis did not answer within 3 s', error: 'Gateway Timeout' },
+        });
+        // the action's budget is 2.9 s; a busy machine may add some scheduling delay on top
+        expect(elapsed).toBeLessThan(3_500);
+      }
+    } finally {
+      redis.resume();
+    }
+    const logged = await until('the three timeouts in the action log', async () => {
+      const response = await call('GET', '/api/actions?limit=10');
+      const actions = (await response.json()) as Array<{ action: string; target: string; node_id: string | null; result: string }>;
+      return actions.length === 3 ? actions : null;
+    });
+    expect(logged.map(({ action, target, node_id, result }) => ({ action, target, node_id, result }))).toEqual([
+      { action: 'drain', target: node, node_id: null, result: 'timeout' },
+      { action: 'close-room', target: room, node_id: null, result: 'timeout' },
+      { action: 'kick', target: `${room}/some-peer`, node_id: null, result: 'timeout' },
+    ]);
+    expect(adminSearch.output()).toMatch(/answered before its action-log entry was written/);
+  }, 60_000);
+});

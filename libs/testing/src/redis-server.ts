@@ -7,6 +7,10 @@ export interface ThrowawayRedis {
   readonly port: number;
   /** Kills the server (SIGKILL); with persistence, what was written is kept on disk. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as from a Redis stuck on a slow command. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT); it answers what was sent meanwhile. */
+  resume(): void;
 }
 
 /**
@@ -33,6 +37,12 @@ export async function startRedisServer(options: { port?: number; persistDir?: st
   return {
     url: options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     port,
+    pause: () => {
+      child.kill('SIGSTOP');
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
