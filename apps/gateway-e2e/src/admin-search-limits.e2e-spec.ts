@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, parsePrometheusScrape, seedSqliteSessions, startApp } from '@sg/testing';
+import { AppProcess, parsePrometheusScrape, seedSqliteSessions, startApp, uniqueName } from '@sg/testing';
 
 // PROTOCOL section 3 "Limits" against the built admin-search: input bounds answered 400/413
 // naming the field, and a search past SEARCH_TIMEOUT_MS answered 503 while the probes answer.
@@ -69,6 +69,31 @@ describe('admin-search limits', () => {
     const large = await refusal({ q: 'x', padding: 'p'.repeat(900 * 1024) });
     expect(large.status).toBe(400);
     expect(large.body.message).toContain('padding');
+  });
+
+  it('answers 413 over 1 MiB whatever the type of the body, chunked too, before acting', async () => {
+    const tooLarge = { status: 413, body: { statusCode: 413, message: 'request body must be at most 1048576 bytes', error: 'Payload Too Large' } };
+    const send = async (method: string, path: string, headers: Record<string, string>, body: BodyInit) => {
+      const response = await fetch(`${adminSearch.baseUrl}${path}`, { method, headers: { ...auth, ...headers }, body, duplex: 'half' } as RequestInit);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const node = uniqueName('no-such-node');
+    const overLimit = 'p'.repeat(1024 * 1024 + 1);
+    expect(await send('POST', '/api/sessions/search', { 'content-type': 'text/plain' }, overLimit)).toEqual(tooLarge);
+    expect(await send('POST', '/api/sessions/search', { 'content-type': 'application/octet-stream' }, Buffer.from(overLimit))).toEqual(tooLarge);
+    // no length to go by: the body is counted as it comes
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 17; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(0x70));
+        controller.close();
+      },
+    });
+    expect(await send('POST', `/api/nodes/${node}/drain`, {}, chunks)).toEqual(tooLarge);
+    // under the limit a body of another type is read and left out, as before
+    const small = await send('POST', `/api/nodes/${node}/drain`, { 'content-type': 'text/plain' }, 'p'.repeat(1024));
+    expect(small).toEqual({ status: 404, body: { statusCode: 404, message: `no gateway node ${node}`, error: 'Not Found' } });
+    const actions = (await (await fetch(`${adminSearch.baseUrl}/api/actions?limit=100`, { headers: auth })).json()) as Array<{ target: string }>;
+    expect(actions.filter((entry) => entry.target === node)).toHaveLength(1);
   });
 
   it.each(['filter', 'sort', 'colour'])('refuses JSON nested 1,500 levels inside %s with 400 naming it', async (field) => {

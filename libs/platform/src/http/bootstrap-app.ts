@@ -3,7 +3,7 @@ import { DynamicModule, INestApplication, WebSocketAdapter } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { json, raw, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { DrainState } from '../health/drain-state';
 import { QuietBootLogger } from '../logging/quiet-boot-logger';
@@ -54,8 +54,9 @@ export async function bootstrapApp(module: DynamicModule, host: string, port: nu
 
 /**
  * JSON and form bodies up to `limitBytes`, a JSON body checked on its raw bytes before it is
- * parsed (so nothing recurses over a hostile body), and the parsers' refusals answered in the
- * HTTP error shape `{statusCode, message, error}` (PROTOCOL section 3, "Limits").
+ * parsed (so nothing recurses over a hostile body), any other body bounded the same way, and
+ * the parsers' refusals answered in the HTTP error shape `{statusCode, message, error}`
+ * (PROTOCOL section 3, "Limits": a request body over 1 MiB gets 413, whatever its type).
  */
 function useBoundedBodyParsers(app: NestExpressApplication, { limitBytes, check }: JsonBodyOptions): void {
   const verify = (_req: unknown, _res: unknown, raw: Buffer) => {
@@ -66,6 +67,13 @@ function useBoundedBodyParsers(app: NestExpressApplication, { limitBytes, check 
   // express's own parsers: Nest's useBodyParser() types leave out the verify hook
   app.use(json({ limit: limitBytes, verify }));
   app.use(urlencoded({ limit: limitBytes, extended: true }));
+  // a body of any other type is read only to hold it to the limit, and then left out as
+  // before: no handler takes one (a chunked body has no length to refuse it by up front)
+  app.use(raw({ type: () => true, limit: limitBytes }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (Buffer.isBuffer(req.body)) req.body = undefined;
+    next();
+  });
   app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (typeof error?.status !== 'number' || typeof error.type !== 'string' || error.status < 400 || error.status >= 500) return next(error);
     const message = error.status === 413 ? `request body must be at most ${limitBytes} bytes` : (error.message ?? 'invalid request body');
