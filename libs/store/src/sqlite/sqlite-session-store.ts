@@ -8,10 +8,7 @@ import { SqliteCandidateTypeSets } from './sqlite-candidate-type-sets';
 import { createSqliteSchema, SESSION_COLUMNS } from './sqlite-schema';
 import { searchSqliteSessions } from './sqlite-session-search';
 import { SqliteSearchPool, type SqliteSearchWorkerEntry } from './search-pool/sqlite-search-pool';
-import { retryWhileBusy } from './retry-while-busy';
-
-/** How long a statement waits for another connection's lock before SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5_000;
+import { BUSY_TIMEOUT_MS, retryWhileBusy } from './retry-while-busy';
 
 export interface SqliteSessionStoreOptions {
   /** File path, or `:memory:` for tests. */

@@ -2,6 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { SessionSearchQuery } from '@sg/session';
 import { registerSqliteFilterFunctions } from '../compile-sqlite-filter';
+import { BUSY_TIMEOUT_MS, retryWhileBusy } from '../retry-while-busy';
 import { searchSqliteSessions } from '../sqlite-session-search';
 
 /** `workerData.role` of a search worker, so an app's entry file can tell a worker start from its own. */
@@ -39,14 +40,15 @@ export function runSqliteSearchWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('runSqliteSearchWorker() must run in a worker thread');
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // the compiled filters and the expression indexes call sg_facet_key()
   registerSqliteFilterFunctions(db);
   port.postMessage({ ready: true } satisfies SqliteSearchReply);
   port.on('message', ({ id, query }: SqliteSearchRequest) => {
     let reply: SqliteSearchReply;
     try {
-      reply = { id, result: searchSqliteSessions(db, query) };
+      // the first read sets up the WAL's shared memory, where another process's start answers BUSY at once
+      reply = { id, result: retryWhileBusy(() => searchSqliteSessions(db, query), BUSY_TIMEOUT_MS) };
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }
