@@ -73,7 +73,7 @@ describe('admin-search limits', () => {
 
   it('answers 413 over 1 MiB whatever the type of the body, chunked too, before acting', async () => {
     const tooLarge = { status: 413, body: { statusCode: 413, message: 'request body must be at most 1048576 bytes', error: 'Payload Too Large' } };
-    const send = async (method: string, path: string, headers: Record<string, string>, body: BodyInit) => {
+    const send = async (method: string, path: string, headers: Record<string, string>, body: RequestInit['body']) => {
       const response = await fetch(`${adminSearch.baseUrl}${path}`, { method, headers: { ...auth, ...headers }, body, duplex: 'half' } as RequestInit);
       return { status: response.status, body: (await response.json()) as unknown };
     };
