@@ -78,6 +78,10 @@ describe(RedisStreamSessionEventSink.name, () => {
   it("writes every shard's entry in one script call on one Redis, as Redis itself sees it", async () => {
     const rooms = Array.from({ length: 40 }, (_, i) => `room-${i}`);
     const shards = new Set(rooms.map(sessionEventShardOf));
+    // a first write loads the script should this Redis not have it yet (see the next test)
+    const warm = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 60_000, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, recorder());
+    warm.record(event(0, 'warm-up'));
+    await warm.close();
     const monitor = await redis.monitor();
     const commands: string[] = [];
     // this spec's connection uses db 4; other workers' commands are on other dbs
@@ -97,6 +101,22 @@ describe(RedisStreamSessionEventSink.name, () => {
     expect(commands.filter((command) => command === 'xadd')).toHaveLength(shards.size);
     expect(sink.pendingEvents).toBe(0);
     for (const room of rooms) expect((await readAll(redis, room)).filter((e) => e.room === room)).toHaveLength(2);
+  });
+
+  it('writes through a Redis that lost its scripts (restarted), loading the script again', async () => {
+    const observer = recorder();
+    const sink = new RedisStreamSessionEventSink(redis, { flushIntervalMs: 60_000, maxBatch: 100, maxBuffered: 10_000, streamMaxLen: 1_000 }, observer);
+    sink.record(event(0));
+    await sink.flush();
+    await redis.script('FLUSH');
+    sink.record(event(1));
+    sink.record(event(2));
+    await sink.flush();
+    await redis.script('FLUSH');
+    sink.record(event(3));
+    await sink.close();
+    expect(await readAll(redis)).toEqual([0, 1, 2, 3].map((i) => event(i)));
+    expect({ written: observer.writtenTotal, failures: observer.failures, pending: sink.pendingEvents }).toEqual({ written: 4, failures: 0, pending: 0 });
   });
 
   it('keeps events while Redis is unreachable and writes them once it is back', async () => {

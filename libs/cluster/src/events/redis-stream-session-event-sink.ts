@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { SessionEvent } from '@sg/schema';
 import { SessionEventSink } from '@sg/room';
 import { isRedisCluster, type RedisConnection } from '../redis-connection';
 import { REDIS_KEYS } from '../redis-keys';
 import { CONNECTED_REPLICAS_LUA } from '../lua/connected-replicas.lua';
+import { APPEND_TO_SESSION_STREAMS_LUA } from '../lua/append-to-session-streams.lua';
 import { ClusterRedis, defineClusterCommands } from '../lua/define-cluster-commands';
+import { RespCommandWriter, WireCommand } from '../redis/wire-command';
 import { SerializedEventQueue } from './serialized-event-queue';
 import { SESSION_EVENT_SHARDS, sessionEventShardOf } from './session-event-shards';
 
@@ -47,6 +49,9 @@ export interface SessionEventSinkObserver {
  */
 const MAX_RETRY_DELAY_MS = 2_000;
 
+/** The append script's SHA-1, as EVALSHA names it (ioredis's defineCommand computes the same). */
+const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_TO_SESSION_STREAMS_LUA).digest('hex');
+
 /**
  * Batches session events into entries of the Redis streams the indexers' consumer
  * group reads (one stream per shard of rooms): one entry per shard per flush, all in one
@@ -77,6 +82,8 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
 
   /** One Redis: every shard's entry goes in one script call (see `write`); null on a Redis Cluster. */
   private readonly oneRedis: ClusterRedis | null;
+  /** That call's bytes, written in place (see `writeTogether`). */
+  private readonly appendCall = new RespCommandWriter();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -151,11 +158,30 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
     this.observer.pending(this.buffered);
   }
 
-  /** Each entry's error, or null when written: one outcome for all. */
+  /**
+   * Each entry's error, or null when written: one outcome for all. The EVALSHA's bytes are
+   * written in place, each batch copied once into a buffer kept from write to write: through
+   * ioredis's argument path the call took 2.5 times as long on the event loop (measured: about
+   * 250 against 100 us for 200 events), every message waiting behind it. A Redis that lacks the
+   * script (restarted) gets it through ioredis's defined command, which loads it.
+   */
   private async writeTogether(redis: ClusterRedis, entries: readonly ShardEntry[]): Promise<Array<Error | null>> {
     const maxLen = String(this.options.streamMaxLen);
     try {
-      await redis.sgAppendToSessionStreams(entries.length, ...entries.map((entry) => entry.stream), maxLen, ...entries.flatMap((entry) => entry.fields));
+      const call = this.appendCall;
+      call.begin(4 + entries.length * 4);
+      call.argument('evalsha');
+      call.argument(APPEND_SCRIPT_SHA);
+      call.argument(String(entries.length));
+      for (const entry of entries) call.argument(entry.stream);
+      call.argument(maxLen);
+      for (const { fields } of entries) for (const field of fields) call.argument(field);
+      const command = new WireCommand('evalsha', call.finish());
+      void redis.sendCommand(command);
+      await command.promise.catch((error: unknown) => {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return redis.sgAppendToSessionStreams(entries.length, ...entries.map((entry) => entry.stream), maxLen, ...entries.flatMap((entry) => entry.fields));
+      });
       return entries.map(() => null);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
