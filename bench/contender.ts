@@ -42,7 +42,7 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
         nodes: 1,
         serverCore: options.serverCore,
         redisCore: options.loadCore,
-        extraEnv: options.gatewayEnv,
+        extraEnv: options.baselineGatewayEnv ?? options.gatewayEnv,
         nodeFlags: options.baselineNodeFlags ? [...options.baselineNodeFlags, ...profFlags] : nodeFlags,
         baselineMain: options.baselineGateway,
       });

@@ -76,6 +76,11 @@ export interface RelayBenchOptions {
    * place of --node-flags, e.g. to compare one build under two V8 settings.
    */
   readonly baselineNodeFlags: readonly string[] | undefined;
+  /**
+   * --baseline-gateway-env / BENCH_BASELINE_GATEWAY_ENV: variables for gateway-1-baseline in
+   * place of --gateway-env, e.g. to compare one build under two settings in one run.
+   */
+  readonly baselineGatewayEnv: Readonly<Record<string, string>> | undefined;
   /** --tracing / BENCH_TRACING: `on` runs the gateways with OpenTelemetry tracing on (bench/util/bench-tracing.ts); default `off`. */
   readonly tracing: boolean;
 }
@@ -105,7 +110,7 @@ export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3
                  --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
-                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --baseline-node-flags="..." --tracing=on]
+                 --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --baseline-node-flags="..." --baseline-gateway-env=K=V,K=V --tracing=on]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
 
 /** Space-separated node flags; undefined when the option is absent. */
@@ -153,6 +158,7 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     jsonFile: optionValue(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
     baselineNodeFlags: flagList(optionValue(argv, 'baseline-node-flags', 'BENCH_BASELINE_NODE_FLAGS')),
+    baselineGatewayEnv: optionValue(argv, 'baseline-gateway-env', 'BENCH_BASELINE_GATEWAY_ENV') === undefined ? undefined : gatewayEnvOption(argv, 'baseline-gateway-env', 'BENCH_BASELINE_GATEWAY_ENV'),
     tracing: tracing === 'on',
   };
 }

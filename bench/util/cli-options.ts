@@ -16,11 +16,11 @@ export function listOption(value: string): string[] {
 }
 
 /** `--gateway-env=K=V,K=V` (BENCH_GATEWAY_ENV): extra variables for the gateways a bench starts. */
-export function gatewayEnvOption(argv: readonly string[]): Record<string, string> {
+export function gatewayEnvOption(argv: readonly string[], name = 'gateway-env', envName = 'BENCH_GATEWAY_ENV'): Record<string, string> {
   const gatewayEnv: Record<string, string> = {};
-  for (const pair of listOption(optionValue(argv, 'gateway-env', 'BENCH_GATEWAY_ENV') ?? '')) {
+  for (const pair of listOption(optionValue(argv, name, envName) ?? '')) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--gateway-env: expected K=V, got "${pair}"`);
+    if (at <= 0) throw new Error(`--${name}: expected K=V, got "${pair}"`);
     gatewayEnv[pair.slice(0, at).trim()] = pair.slice(at + 1);
   }
   return gatewayEnv;
