@@ -84,7 +84,8 @@ async function measureStep(
     const redisPids = redisPidsOf(server);
     const redisBefore = redisPids.length > 0 ? readCpuOfAll(redisPids) : undefined;
     const started = process.hrtime.bigint();
-    const result = await driver.step(ctx.nextStep(), kind, rate, options.stepSeconds * 1000, options.drainMs, options.tickMs);
+    const seconds = rate === options.ratioRate ? options.ratioStepSeconds : options.stepSeconds;
+    const result = await driver.step(ctx.nextStep(), kind, rate, seconds * 1000, options.drainMs, options.tickMs);
     const wallNs = Number(process.hrtime.bigint() - started);
     const serverAfter = readCpuOfAll(server.serverPids);
     const serverNs = cpuDeltaNs(serverBefore, serverAfter);

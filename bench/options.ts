@@ -47,6 +47,11 @@ export interface RelayBenchOptions {
    * between servers; the summary and the goals take the median of each figure.
    */
   readonly ratioRepeats: number;
+  /**
+   * --ratio-step-seconds / BENCH_RATIO_STEP_SECONDS: measured time of each run at the ratio
+   * rate, which the summary and the goals read: a p99 needs more samples than a stepping rate.
+   */
+  readonly ratioStepSeconds: number;
   /** --server-core / BENCH_SERVER_CORE and --load-core / BENCH_LOAD_CORE. */
   readonly serverCore: number;
   readonly loadCore: number;
@@ -107,7 +112,7 @@ function core(name: string, value: string | undefined, fallback: number): number
 }
 
 export const USAGE = `npm run bench [-- --servers=bare,peerjs,gateway-1,gateway-2[,gateway-1-cluster,gateway-2-cluster] --rates=1000,2000,4000 --sizes=offer,candidate
-                 --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3
+                 --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3 --ratio-step-seconds=10
                  --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
                  --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --baseline-node-flags="..." --baseline-gateway-env=K=V,K=V --tracing=on]
@@ -148,6 +153,7 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     p99LimitMs: positive('--p99-limit-ms', optionValue(argv, 'p99-limit-ms', 'BENCH_P99_LIMIT_MS'), 50),
     ratioRate: positive('--ratio-rate', optionValue(argv, 'ratio-rate', 'BENCH_RATIO_RATE'), 2000),
     ratioRepeats: Math.round(positive('--ratio-repeats', optionValue(argv, 'ratio-repeats', 'BENCH_RATIO_REPEATS'), 3)),
+    ratioStepSeconds: positive('--ratio-step-seconds', optionValue(argv, 'ratio-step-seconds', 'BENCH_RATIO_STEP_SECONDS'), 10),
     serverCore,
     loadCore,
     gatewayEnv,

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       : 'pinning: NONE (taskset missing): servers and load share all cores, figures are noisier',
     `load: ${options.rooms} rooms of 2 peers, ${options.stepSeconds} s per step after ${options.warmupSeconds} s warm-up, rates ${options.rates.join(', ')} msg/s (aggregate), ` +
       `${options.tickMs} ms sender ticks; stepping stops at p99 > ${options.p99LimitMs} ms or any loss; ` +
-      `${options.ratioRate} msg/s run ${options.ratioRepeats} times per server, in turn, and compared as medians`,
+      `${options.ratioRate} msg/s run ${options.ratioRepeats} times per server for ${options.ratioStepSeconds} s each, in turn, and compared as medians`,
     `command: ${['npm run bench --', ...process.argv.slice(2)].join(' ')}`,
     tracingLine(options),
     '',
