@@ -27,3 +27,4 @@ export * from './tracing/tracing-env';
 export * from './tracing/tracing-config';
 export * from './tracing/start-tracing';
 export * from './tracing/traceparent-context';
+export * from './async/settle-within';

@@ -1,4 +1,5 @@
-import { ActionDeadline, LATE } from './action-deadline';
+import { TIMED_OUT } from '@sg/platform';
+import { ActionDeadline } from './action-deadline';
 
 describe('ActionDeadline', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
@@ -24,7 +25,7 @@ describe('ActionDeadline', () => {
     await expect(deadline.within(Promise.reject(new Error('refused')))).rejects.toThrow('refused');
   });
 
-  it('gives LATE at the deadline while the work goes on, and a later rejection is not left unhandled', async () => {
+  it('gives TIMED_OUT at the deadline while the work goes on, and a later rejection is not left unhandled', async () => {
     const deadline = new ActionDeadline(1_000);
     let finished = false;
     const slow = new Promise<void>((resolve) => setTimeout(resolve, 5_000)).then(() => {
@@ -37,7 +38,7 @@ describe('ActionDeadline', () => {
     await Promise.resolve();
     expect(outcome).toBe('pending');
     await jest.advanceTimersByTimeAsync(1);
-    expect(outcome).toBe(LATE);
+    expect(outcome).toBe(TIMED_OUT);
     expect(finished).toBe(false);
     await jest.advanceTimersByTimeAsync(4_000);
     expect(finished).toBe(true);
@@ -46,10 +47,10 @@ describe('ActionDeadline', () => {
     process.on('unhandledRejection', unhandled);
     try {
       const failing = new Promise<void>((_resolve, reject) => setTimeout(reject, 10, new Error('too late to matter')));
-      // past the deadline: LATE at once, the rejection after it
+      // past the deadline: TIMED_OUT at once, the rejection after it
       const settledLate = deadline.within(failing);
       await jest.advanceTimersByTimeAsync(0);
-      await expect(settledLate).resolves.toBe(LATE);
+      await expect(settledLate).resolves.toBe(TIMED_OUT);
       await jest.advanceTimersByTimeAsync(10);
       // Node reports an unhandled rejection once the microtasks after it have run
       jest.useRealTimers();

@@ -1,5 +1,4 @@
-/** What `ActionDeadline.within` gives when the deadline came first. */
-export const LATE = Symbol('late');
+import { settleWithin, TIMED_OUT } from '@sg/platform';
 
 /**
  * The one time budget of an operator action (PROTOCOL section 3: 504 when the node does not
@@ -21,20 +20,8 @@ export class ActionDeadline {
     return Math.max(0, this.endsAt - reserveMs - this.now());
   }
 
-  /**
-   * `work`'s result, or LATE once the deadline passes first. Late work goes on and its
-   * outcome is dropped here (a rejection too: the race has handled it), so the caller
-   * answers in time and, e.g., an action-log write still lands once Redis answers.
-   */
-  async within<T>(work: Promise<T>): Promise<T | typeof LATE> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<typeof LATE>((resolve) => {
-      timer = setTimeout(resolve, this.remainingMs(), LATE);
-    });
-    try {
-      return await Promise.race([work, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** `work`'s result, or TIMED_OUT once the deadline passes first (`settleWithin`): the caller answers in time, late work goes on. */
+  within<T>(work: Promise<T>): Promise<T | typeof TIMED_OUT> {
+    return settleWithin(work, this.remainingMs());
   }
 }

@@ -3,6 +3,7 @@ import { ClientProxy } from '@nestjs/microservices';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { OperatorActionRecord, RedisNodeRegistry, RedisOperatorActionLog, RedisRoomDirectory } from '@sg/cluster';
 import { METRIC } from '@sg/metrics';
+import { TIMED_OUT } from '@sg/platform';
 import {
   CloseRoomReply,
   DrainReply,
@@ -15,7 +16,7 @@ import {
 } from '@sg/schema';
 import type { Counter } from 'prom-client';
 import { lastValueFrom, TimeoutError, timeout } from 'rxjs';
-import { ActionDeadline, LATE } from './action-deadline';
+import { ActionDeadline } from './action-deadline';
 import { NodeLifecycleView } from './node-lifecycle.view';
 
 /** DI token of admin-search's Nest Redis transport client to the gateway nodes. */
@@ -100,7 +101,7 @@ export class OperatorActionsService implements OnApplicationBootstrap {
   /** A Redis read of the action: past the deadline it is recorded and answered 504, and never waited for. */
   private async fromRedis<T>(deadline: ActionDeadline, action: Action, target: string, remoteAddr: string, read: Promise<T>): Promise<T> {
     const value = await deadline.within(read);
-    if (value !== LATE) return value;
+    if (value !== TIMED_OUT) return value;
     await this.record(deadline, action, target, null, 'timeout', remoteAddr);
     this.logger.warn(`${action} ${target}: Redis did not answer ${WITHIN}`);
     throw new GatewayTimeoutException(`Redis did not answer ${WITHIN}`);
@@ -131,7 +132,7 @@ export class OperatorActionsService implements OnApplicationBootstrap {
     const entry: OperatorActionRecord = { t: Date.now() / 1000, action, target, node_id: node, result, remote_addr: remoteAddr };
     // the action happened whether or not its record is written: an unwritten record is logged, never a failed answer
     const written = this.log.append(entry).catch((error: unknown) => this.logger.error(`could not log operator action ${JSON.stringify(entry)}: ${describe(error)}`));
-    if ((await deadline.within(written)) === LATE) this.logger.warn(`${action} ${target}: answered before its action-log entry was written (Redis is slow)`);
+    if ((await deadline.within(written)) === TIMED_OUT) this.logger.warn(`${action} ${target}: answered before its action-log entry was written (Redis is slow)`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { DrainState } from '@sg/platform';
+import { DrainState, settleWithin } from '@sg/platform';
 import { ResumeDirectory, SessionEventSink } from '@sg/room';
 import { WebSocket } from 'ws';
 import { NodeLifecycleNotifier } from '../cluster/node-lifecycle.notifier';
@@ -100,9 +100,7 @@ export class DrainService implements BeforeApplicationShutdown {
       goAway(peer);
       closed.push(socketClosed(peer));
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
-    clearTimeout(timer);
+    await settleWithin(Promise.all(closed), Math.max(0, deadline - Date.now()));
     if (!current()) return;
     const stragglers = this.gateway.openPeers();
     if (stragglers.length > 0) this.logger.warn(`cutting ${stragglers.length} sockets that did not finish closing within DRAIN_TIMEOUT_MS`);

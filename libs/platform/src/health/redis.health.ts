@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { isRedisCluster, RedisConnection } from '@sg/cluster';
 import type { Cluster } from 'ioredis';
+import { settleWithin, TIMED_OUT } from '../async/settle-within';
 import { REDIS_COMMANDS } from '../redis/redis-tokens';
 
 const PING_TIMEOUT_MS = 1_000;
@@ -69,10 +70,8 @@ async function clusterHealth(cluster: Cluster): Promise<RedisClusterHealth> {
   return { cluster_state: field('cluster_state') || 'unknown', slots_ok: Number(field('cluster_slots_ok')) || 0, masters: size };
 }
 
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+async function withTimeout<T>(work: Promise<T>): Promise<T> {
+  const value = await settleWithin(work, PING_TIMEOUT_MS);
+  if (value === TIMED_OUT) throw new Error(`no answer within ${PING_TIMEOUT_MS} ms`);
+  return value;
 }

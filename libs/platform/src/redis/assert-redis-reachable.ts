@@ -1,4 +1,5 @@
 import Redis, { Cluster } from 'ioredis';
+import { settleWithin, TIMED_OUT } from '../async/settle-within';
 import type { RedisConnectionConfig } from './redis-connection-config';
 import { redisTarget } from './redis-target';
 
@@ -40,9 +41,9 @@ async function assertClusterReachable(config: Extract<RedisConnectionConfig, { m
   let cause: Error | null = null;
   probe.on('error', (error: Error) => (cause ??= error));
   probe.on('node error', (error: Error) => (cause ??= error));
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref());
   try {
-    await Promise.race([probe.connect().then(() => probe.ping()), timer]);
+    const answer = await settleWithin(probe.connect().then(() => probe.ping()), timeoutMs);
+    if (answer === TIMED_OUT) throw new Error(`no answer within ${timeoutMs} ms`);
   } catch (error) {
     throw new Error(clusterProblem(config, errorMessage(cause ?? error)));
   } finally {
