@@ -166,21 +166,20 @@ export class RedisStreamSessionEventSink extends SessionEventSink {
    * script (restarted) gets it through ioredis's defined command, which loads it.
    */
   private async writeTogether(redis: ClusterRedis, entries: readonly ShardEntry[]): Promise<Array<Error | null>> {
-    const maxLen = String(this.options.streamMaxLen);
+    // after the key count: the streams, MAXLEN, then each stream's fields (the script's KEYS and ARGV)
+    const keysThenArgs = [...entries.map((entry) => entry.stream), String(this.options.streamMaxLen), ...entries.flatMap((entry) => entry.fields)];
     try {
       const call = this.appendCall;
-      call.begin(4 + entries.length * 4);
+      call.begin(3 + keysThenArgs.length);
       call.argument('evalsha');
       call.argument(APPEND_SCRIPT_SHA);
       call.argument(String(entries.length));
-      for (const entry of entries) call.argument(entry.stream);
-      call.argument(maxLen);
-      for (const { fields } of entries) for (const field of fields) call.argument(field);
+      for (const argument of keysThenArgs) call.argument(argument);
       const command = new WireCommand('evalsha', call.finish());
       void redis.sendCommand(command);
       await command.promise.catch((error: unknown) => {
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return redis.sgAppendToSessionStreams(entries.length, ...entries.map((entry) => entry.stream), maxLen, ...entries.flatMap((entry) => entry.fields));
+        return redis.sgAppendToSessionStreams(entries.length, ...keysThenArgs);
       });
       return entries.map(() => null);
     } catch (error) {
