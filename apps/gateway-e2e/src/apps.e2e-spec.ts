@@ -47,6 +47,18 @@ describe('the three apps', () => {
     expect(await metrics.text()).toContain('process_cpu_seconds_total');
   });
 
+  it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s times its event loop every 50 ms, not every 10', async (app) => {
+    const process = app === 'gateway' ? cluster.nodes[0] : app === 'diagnostics-indexer' ? indexer : adminSearch;
+    // each scrape reports the samples since the one before: a few periods' worth, then read them
+    await metricsText(process);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const line = (await metricsText(process)).split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_min_seconds'));
+    const shortest = Number(line?.split(' ').pop());
+    // every sample is at least one timer period long: about 0.01 s at prom-client's default
+    expect(shortest).toBeGreaterThan(0.045);
+    expect(shortest).toBeLessThan(0.4);
+  });
+
   describe('on apps of their own, before any event', () => {
     // apps of their own on a Redis database of their own: nothing has happened to count yet
     let quietApps: AppProcess[] = [];
