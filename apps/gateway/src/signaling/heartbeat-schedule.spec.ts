@@ -58,4 +58,16 @@ describe(HeartbeatSchedule.name, () => {
     expect(schedule.size).toBe(1);
     expect(visitsIn(schedule, 6_000, 6_000, 1)).toEqual([[6_000, 'a']]);
   });
+
+  it('says when the first entry comes due, gone ones included', () => {
+    const schedule = new HeartbeatSchedule<string>(1_000);
+    expect(schedule.nextDue()).toBeUndefined();
+    schedule.add('a', 0);
+    schedule.add('b', 300);
+    expect(schedule.nextDue()).toBe(1_000);
+    schedule.runDue(1_000, () => false);
+    expect(schedule.nextDue()).toBe(1_300);
+    schedule.runDue(1_300, () => false);
+    expect(schedule.nextDue()).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-/** How often due heartbeats are looked for: a peer is pinged at most this much after its due time. */
+/** Due heartbeats are taken together at most this often: a peer is pinged at most this much after its due time. */
 export const HEARTBEAT_TICK_MS = 50;
 
 interface Due<T> {
@@ -23,6 +23,11 @@ export class HeartbeatSchedule<T> {
   /** Entries scheduled, gone ones included until they come due. */
   get size(): number {
     return this.queue.length - this.head;
+  }
+
+  /** When the first entry comes due (gone ones included); undefined when there is none. */
+  nextDue(): number | undefined {
+    return this.head < this.queue.length ? this.queue[this.head].at : undefined;
   }
 
   /** The first heartbeat of `entry` is due one interval from `now`. */

@@ -15,7 +15,8 @@ import { CLOSE_CODE } from './close-codes';
 import { ConnectedPeer } from './connected-peer';
 import { DepartureService } from './departure.service';
 import { SignalDispatcher } from './signal-dispatcher';
-import { HEARTBEAT_TICK_MS, HeartbeatSchedule } from './heartbeat-schedule';
+import { HeartbeatSchedule } from './heartbeat-schedule';
+import { HeartbeatTimer } from './heartbeat-timer';
 import { bindFrames } from './signaling-ws.adapter';
 
 /** The close code of a connection lost without a close frame. */
@@ -38,8 +39,7 @@ function frameBytes(data: RawData): Buffer {
 export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnApplicationShutdown {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly peers = new Map<WebSocket, ConnectedPeer>();
-  private readonly heartbeats: HeartbeatSchedule<ConnectedPeer>;
-  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly heartbeats: HeartbeatTimer<ConnectedPeer>;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -52,7 +52,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     private readonly limits: ConnectionLimitsService,
     private readonly drain: DrainState,
   ) {
-    this.heartbeats = new HeartbeatSchedule(config.timing.heartbeatIntervalMs);
+    this.heartbeats = new HeartbeatTimer(new HeartbeatSchedule(config.timing.heartbeatIntervalMs), (peer) => this.heartbeatDue(peer));
   }
 
   get connectionCount(): number {
@@ -78,7 +78,6 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     bindFrames(wss, (ws, data, isBinary) => this.handleFrame(ws, data, isBinary));
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     applyHttpServerLimits(server, this.config.httpTimeouts);
-    this.heartbeat = setInterval(() => this.heartbeats.runDue(Date.now(), (peer) => this.heartbeatDue(peer)), HEARTBEAT_TICK_MS);
   }
 
   handleConnection(ws: WebSocket, request: IncomingMessage): void {
@@ -105,7 +104,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     if (!peer) return;
     peer.onBackpressure = () => this.limits.backpressureClosed();
     this.peers.set(ws, peer);
-    this.heartbeats.add(peer, Date.now());
+    this.heartbeats.add(peer);
     ws.on('pong', () => {
       peer.alive = true;
     });
@@ -156,7 +155,7 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
   }
 
   onApplicationShutdown(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeats.stop();
   }
 
   /** A bug met by one peer's frame ends that peer's socket, not the node and every peer on it. */
