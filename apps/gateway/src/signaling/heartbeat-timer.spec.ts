@@ -63,6 +63,25 @@ describe(HeartbeatTimer.name, () => {
     expect(visits.at(-1)).toEqual([2_000, 'c']);
   });
 
+  it('keeps visiting the other entries after a visit throws', () => {
+    const throwing = new HeartbeatTimer(new HeartbeatSchedule<string>(1_000), (entry) => {
+      if (entry === 'x') throw new Error('a bug in one visit');
+      visits.push([Date.now(), entry]);
+      return true;
+    });
+    throwing.add('x');
+    jest.advanceTimersByTime(100);
+    throwing.add('y');
+    expect(() => jest.advanceTimersByTime(900)).toThrow('a bug in one visit');
+    jest.advanceTimersByTime(2_100);
+    throwing.stop();
+    expect(visits).toEqual([
+      [1_100, 'y'],
+      [2_100, 'y'],
+      [3_100, 'y'],
+    ]);
+  });
+
   it('visits nothing after stop', () => {
     timer.add('a');
     timer.stop();

@@ -43,7 +43,11 @@ export class HeartbeatTimer<T> {
     this.timer = null;
     const now = Date.now();
     this.lastRun = now;
-    this.schedule.runDue(now, this.visit);
-    this.arm(now);
+    try {
+      this.schedule.runDue(now, this.visit);
+    } finally {
+      // a visit that throws must not end every later heartbeat, as a fixed interval would not have
+      this.arm(now);
+    }
   }
 }
