@@ -36,8 +36,12 @@ describe('the three apps', () => {
     await Promise.all([cluster.stop(), indexer.stop(), adminSearch.stop()]);
   });
 
+  /** One process of each app: the gateway's first node. */
+  const processOf = (app: 'gateway' | 'diagnostics-indexer' | 'admin-search'): AppProcess =>
+    app === 'gateway' ? cluster.nodes[0] : app === 'diagnostics-indexer' ? indexer : adminSearch;
+
   it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s serves /healthz, /readyz and /metrics', async (app) => {
-    const process = app === 'gateway' ? cluster.nodes[0] : app === 'diagnostics-indexer' ? indexer : adminSearch;
+    const process = processOf(app);
     expect((await fetch(`${process.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${process.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
@@ -48,7 +52,7 @@ describe('the three apps', () => {
   });
 
   it.each(['gateway', 'diagnostics-indexer', 'admin-search'] as const)('%s times its event loop every 50 ms, not every 10', async (app) => {
-    const process = app === 'gateway' ? cluster.nodes[0] : app === 'diagnostics-indexer' ? indexer : adminSearch;
+    const process = processOf(app);
     // each scrape reports the samples since the one before: a few periods' worth, then read them
     await metricsText(process);
     await new Promise((resolve) => setTimeout(resolve, 400));

@@ -1,4 +1,4 @@
-import { settleWithin, TIMED_OUT } from './settle-within';
+import { answerWithin, settleWithin, TIMED_OUT } from './settle-within';
 
 describe('settleWithin', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -27,5 +27,16 @@ describe('settleWithin', () => {
     expect(jest.getTimerCount()).toBe(1);
     await jest.advanceTimersByTimeAsync(4_000);
     expect(finished).toBe(true);
+  });
+
+  it('answerWithin rejects with "no answer within" when the time runs out first', async () => {
+    const late = answerWithin(new Promise<string>((resolve) => setTimeout(resolve, 2_000, 'late')), 1_000);
+    const check = expect(late).rejects.toThrow('no answer within 1000 ms');
+    await jest.advanceTimersByTimeAsync(1_000);
+    await check;
+    const early = answerWithin(new Promise<string>((resolve) => setTimeout(resolve, 10, 'early')), 1_000);
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(early).resolves.toBe('early');
+    await jest.advanceTimersByTimeAsync(2_000);
   });
 });

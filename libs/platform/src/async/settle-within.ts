@@ -17,3 +17,10 @@ export async function settleWithin<T>(work: Promise<T>, ms: number): Promise<T |
     clearTimeout(timer);
   }
 }
+
+/** `work`'s result, or a rejection `no answer within MS ms` once `ms` pass first (`settleWithin`). */
+export async function answerWithin<T>(work: Promise<T>, ms: number): Promise<T> {
+  const value = await settleWithin(work, ms);
+  if (value === TIMED_OUT) throw new Error(`no answer within ${ms} ms`);
+  return value;
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { isRedisCluster, RedisConnection } from '@sg/cluster';
 import type { Cluster } from 'ioredis';
-import { settleWithin, TIMED_OUT } from '../async/settle-within';
+import { answerWithin } from '../async/settle-within';
 import { REDIS_COMMANDS } from '../redis/redis-tokens';
 
 const PING_TIMEOUT_MS = 1_000;
@@ -34,10 +34,10 @@ export class RedisHealthIndicator {
     const indicator = this.indicators.check(key);
     try {
       if (!isRedisCluster(this.redis)) {
-        await withTimeout(this.redis.ping());
+        await answerWithin(this.redis.ping(), PING_TIMEOUT_MS);
         return indicator.up();
       }
-      const health = await withTimeout(clusterHealth(this.redis));
+      const health = await answerWithin(clusterHealth(this.redis), PING_TIMEOUT_MS);
       if (health.cluster_state !== 'ok' || health.slots_ok !== CLUSTER_SLOTS) {
         return indicator.down({ message: `cluster_state:${health.cluster_state}, ${health.slots_ok} of ${CLUSTER_SLOTS} slots served`, ...health });
       }
@@ -68,10 +68,4 @@ async function clusterHealth(cluster: Cluster): Promise<RedisClusterHealth> {
   // a replica promoted since the client's last slot map: learn it now, the cluster itself is fine
   if (size > masters.length) cluster.refreshSlotsCache();
   return { cluster_state: field('cluster_state') || 'unknown', slots_ok: Number(field('cluster_slots_ok')) || 0, masters: size };
-}
-
-async function withTimeout<T>(work: Promise<T>): Promise<T> {
-  const value = await settleWithin(work, PING_TIMEOUT_MS);
-  if (value === TIMED_OUT) throw new Error(`no answer within ${PING_TIMEOUT_MS} ms`);
-  return value;
 }

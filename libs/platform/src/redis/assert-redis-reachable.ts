@@ -1,5 +1,5 @@
 import Redis, { Cluster } from 'ioredis';
-import { settleWithin, TIMED_OUT } from '../async/settle-within';
+import { answerWithin } from '../async/settle-within';
 import type { RedisConnectionConfig } from './redis-connection-config';
 import { redisTarget } from './redis-target';
 
@@ -42,8 +42,7 @@ async function assertClusterReachable(config: Extract<RedisConnectionConfig, { m
   probe.on('error', (error: Error) => (cause ??= error));
   probe.on('node error', (error: Error) => (cause ??= error));
   try {
-    const answer = await settleWithin(probe.connect().then(() => probe.ping()), timeoutMs);
-    if (answer === TIMED_OUT) throw new Error(`no answer within ${timeoutMs} ms`);
+    await answerWithin(probe.connect().then(() => probe.ping()), timeoutMs);
   } catch (error) {
     throw new Error(clusterProblem(config, errorMessage(cause ?? error)));
   } finally {
