@@ -9,7 +9,7 @@ import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
 import { failReason, JoinRecord, ServerRecord, StepRecord } from './report';
 import { medianStep } from './step-median';
-import { startBareRelay, startPeerJs } from './servers/node-script';
+import { startBareRelay, startBareTwoNodes, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
 import { RunningServer } from './servers/running-server';
 
@@ -35,6 +35,8 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
   switch (name) {
     case 'bare':
       return startBareRelay(options.serverCore, nodeFlags);
+    case 'bare-2':
+      return startBareTwoNodes(options.serverCore, options.loadCore, nodeFlags);
     case 'peerjs':
       return startPeerJs(options.serverCore, nodeFlags);
     case 'gateway-1-baseline':

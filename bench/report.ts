@@ -215,6 +215,7 @@ function showMaxRate(max: MaxRate): string {
 }
 
 const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+const signedMs = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
 const times = (value: number) => `${value.toFixed(2)}x`;
 
 /**
@@ -227,6 +228,7 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
   const peerjs = byName.get('peerjs');
   const one = byName.get('gateway-1');
   const two = byName.get('gateway-2');
+  const bareTwo = byName.get('bare-2');
   const r = options.ratioRate;
   const lines: string[] = [];
   const goal = (title: string, parts: Array<{ ok: boolean; text: string } | undefined>, needs: string) => {
@@ -279,7 +281,9 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
       const gw = stepAt(two, kind, r);
       if (!base || !gw) return undefined;
       const ratio = gw.serverCpuUsPerMsg / base.serverCpuUsPerMsg;
-      return { ok: ratio <= 2, text: `${kind} ${times(ratio)} bare (both nodes), Redis ${fixed(gw.redisCpuUsPerMsg, 1)} us/msg` };
+      const floor = stepAt(bareTwo, kind, r);
+      const floorText = floor ? `, the two-node floor (bare-2) ${times(floor.serverCpuUsPerMsg / base.serverCpuUsPerMsg)}` : '';
+      return { ok: ratio <= 2, text: `${kind} ${times(ratio)} bare (both nodes)${floorText}, Redis ${fixed(gw.redisCpuUsPerMsg, 1)} us/msg` };
     }),
     'bare and gateway-2',
   );
@@ -290,7 +294,9 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
       const gw = stepAt(two, kind, r);
       if (!base || !gw) return undefined;
       const extra = gw.result.latency.p99 - base.result.latency.p99;
-      return { ok: extra <= 1, text: `${kind} bare ${extra >= 0 ? '+' : ''}${extra.toFixed(2)} ms` };
+      const floor = stepAt(bareTwo, kind, r);
+      const floorText = floor ? `, the two-node floor (bare-2) ${signedMs(floor.result.latency.p99 - base.result.latency.p99)}` : '';
+      return { ok: extra <= 1, text: `${kind} bare ${signedMs(extra)}${floorText}` };
     }),
     'bare and gateway-2',
   );
@@ -344,6 +350,20 @@ export function targetLines(records: readonly ServerRecord[], options: RelayBenc
       );
     }
     const base = stepAt(bare, kind, options.ratioRate);
+    const bareTwo = stepAt(byName.get('bare-2'), kind, options.ratioRate);
+    const two = stepAt(byName.get('gateway-2'), kind, options.ratioRate);
+    if (base && bareTwo) {
+      lines.push(
+        `bare-2 (the two-node floor) ${kind} @${options.ratioRate}/s: CPU/msg ${times(bareTwo.serverCpuUsPerMsg / base.serverCpuUsPerMsg)} bare (both nodes), ` +
+          `p99 bare ${signedMs(bareTwo.result.latency.p99 - base.result.latency.p99)}`,
+      );
+    }
+    if (bareTwo && two) {
+      lines.push(
+        `gateway-2 vs bare-2 ${kind} @${options.ratioRate}/s: CPU/msg ${times(two.serverCpuUsPerMsg / bareTwo.serverCpuUsPerMsg)}, ` +
+          `p99 ${signedMs(two.result.latency.p99 - bareTwo.result.latency.p99)}`,
+      );
+    }
     const peerjs = stepAt(byName.get('peerjs'), kind, options.ratioRate);
     if (base && peerjs) {
       lines.push(

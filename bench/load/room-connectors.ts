@@ -18,7 +18,7 @@ const CANDIDATE = candidateLine();
 export function roomConnector(target: LoadTarget, hooks: ConnectorHooks): RoomConnector {
   switch (target.protocol) {
     case 'bare':
-      return bareRoom(target.urls[0], hooks);
+      return bareRoom(target.urls[0], target.urls[target.urls.length - 1], hooks);
     case 'peerjs':
       return peerJsRoom(target.urls[0], hooks);
     case 'gateway':
@@ -34,10 +34,10 @@ function gatewayTemplates(to: string) {
   };
 }
 
-function bareRoom(url: string, hooks: ConnectorHooks): RoomConnector {
+function bareRoom(urlA: string, urlB: string, hooks: ConnectorHooks): RoomConnector {
   return async (room) => {
-    const a = await BenchPeer.open(`${url}?room=${room}`, hooks.onStamp, hooks.onControl);
-    const b = await BenchPeer.open(`${url}?room=${room}`, hooks.onStamp, hooks.onControl);
+    const a = await BenchPeer.open(`${urlA}?room=${room}`, hooks.onStamp, hooks.onControl);
+    const b = await BenchPeer.open(`${urlB}?room=${room}`, hooks.onStamp, hooks.onControl);
     a.templates = gatewayTemplates(`${room}-b`);
     b.templates = gatewayTemplates(`${room}-a`);
     return [a, b];

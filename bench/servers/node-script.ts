@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { freePort } from '../../libs/testing/src/free-port';
-import { startProcess, waitForPort } from '../util/managed-process';
+import { ManagedProcess, startProcess, waitForPort } from '../util/managed-process';
+import { startRedis } from '../util/redis-server';
 import { describeDead, RunningServer } from './running-server';
 import { LoadTarget } from '../load/load-target';
 
@@ -59,4 +60,49 @@ export function startPeerJs(core: number, nodeFlags: readonly string[] = []): Pr
     core,
     target: (port) => ({ protocol: 'peerjs', urls: [`ws://127.0.0.1:${port}/peerjs`] }),
   });
+}
+
+/**
+ * Two bare relay nodes on one Redis (bare-two-node-relay.ts): the floor of a relay with one
+ * Redis hop per cross-node message, to read gateway-2 against. Redis runs beside the load,
+ * as the gateways' does; its CPU is reported apart.
+ */
+export async function startBareTwoNodes(serverCore: number, redisCore: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
+  const redis = await startRedis(redisCore);
+  const nodes: ManagedProcess[] = [];
+  const urls: string[] = [];
+  const stopAll = async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+    await redis.process.stop();
+  };
+  try {
+    for (const [own, other] of [
+      ['bare-node-1', 'bare-node-2'],
+      ['bare-node-2', 'bare-node-1'],
+    ]) {
+      const port = await freePort();
+      const proc = startProcess({
+        name: `bare-2-${own}-${port}`,
+        core: serverCore,
+        command: process.execPath,
+        args: [...nodeFlags, '--import', 'tsx', resolve(__dirname, 'bare-two-node-relay.ts'), String(port), redis.url, own, other],
+        cwd: REPO_ROOT,
+      });
+      nodes.push(proc);
+      await waitForPort(proc, port);
+      urls.push(`ws://127.0.0.1:${port}/`);
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return {
+    name: 'bare-2',
+    description: 'two bare ws relays joined by Redis pub/sub (the floor of a relay with one Redis hop)',
+    target: { protocol: 'bare', urls },
+    serverPids: nodes.map((node) => node.pid),
+    redisPid: redis.process.pid,
+    deadProcesses: () => describeDead([...nodes, redis.process]),
+    stop: stopAll,
+  };
 }
