@@ -2,11 +2,12 @@
  * Relay benchmark (not a test): rooms of two peers exchange offer-sized and
  * candidate-sized signals at stepped aggregate rates through each server, and the
  * load process measures one-way latency while /proc gives the server's CPU per
- * relayed message. Servers: the bare ws relay (the floor), the PeerJS server, our
- * gateway on one node, and on two nodes over one Redis; when named, the same gateways
+ * relayed message. Servers: the bare ws relay (the floor), two bare relays joined by Redis
+ * pub/sub (the two-node floor), the PeerJS server, our gateway on one node, and on two
+ * nodes over one Redis; when named, the same gateways
  * on a Redis Cluster, compared with their one-Redis twins. See docs/benchmarks.md.
  *
- *   npm run bench                      # default run, about 8 minutes
+ *   npm run bench                      # default run, about 10 minutes
  *   npm run bench -- --servers=bare,gateway-1 --rates=2000 --step-seconds=10
  *   npx tsx bench/relay-bench.ts --servers=gateway-1,gateway-1-cluster,gateway-2,gateway-2-cluster --rates=2000,8000
  */
