@@ -32,7 +32,8 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ gateway: config })] }),
-        PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'gateway', nodeId: config.nodeId }),
+        // no HTTP request context: on Node 20 it turns async hooks on for good (PlatformLoggerOptions)
+        PlatformLoggerModule.forRoot({ level: config.logLevel, format: config.logFormat, app: 'gateway', nodeId: config.nodeId, requestContext: false }),
         PlatformRedisModule.forRoot({ redis: config.redis, nodeId: config.nodeId, app: 'gateway' }),
         PlatformMetricsModule.forRoot('gateway'),
         PlatformHealthModule.forRoot(),
