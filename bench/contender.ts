@@ -40,8 +40,9 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
     case 'peerjs':
       return startPeerJs(options.serverCore, nodeFlags);
     case 'gateway-1-baseline':
+    case 'gateway-2-baseline':
       return startGatewayNodes({
-        nodes: 1,
+        nodes: name === 'gateway-1-baseline' ? 1 : 2,
         serverCore: options.serverCore,
         redisCore: options.loadCore,
         extraEnv: options.baselineGatewayEnv ?? options.gatewayEnv,

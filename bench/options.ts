@@ -2,7 +2,7 @@ import { SignalKind } from './load/payloads';
 import { gatewayEnvOption, listOption, optionValue } from './util/cli-options';
 
 /** `-cluster`: the same gateway nodes on a Redis Cluster (3 masters, 3 replicas) instead of one redis-server; only when named. */
-export const SERVER_NAMES = ['bare', 'bare-2', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline', 'gateway-1-cluster', 'gateway-2-cluster'] as const;
+export const SERVER_NAMES = ['bare', 'bare-2', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline', 'gateway-2-baseline', 'gateway-1-cluster', 'gateway-2-cluster'] as const;
 /**
  * Rates stepped up by default: past PeerJS's limit on this kind of machine (about 30k
  * msg/s), so that the max-rate goal can be judged; each server stops at its first failure.
@@ -15,7 +15,7 @@ export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** Options of `npm run bench`; each comes from `--name=value` or the env variable shown. */
 export interface RelayBenchOptions {
-  /** --servers / BENCH_SERVERS: comma list of bare, bare-2, peerjs, gateway-1, gateway-2, gateway-1-baseline, gateway-1-cluster, gateway-2-cluster. */
+  /** --servers / BENCH_SERVERS: comma list of bare, bare-2, peerjs, gateway-1, gateway-2, gateway-1-baseline, gateway-2-baseline, gateway-1-cluster, gateway-2-cluster. */
   readonly servers: readonly ServerName[];
   /** --rates / BENCH_RATES: aggregate msg/s, stepped up in order. */
   readonly rates: readonly number[];
@@ -72,17 +72,17 @@ export interface RelayBenchOptions {
   readonly jsonFile: string | undefined;
   /**
    * --baseline-gateway / BENCH_BASELINE_GATEWAY: another build's dist/apps/gateway/main.js (e.g.
-   * the previous commit built in a git worktree), run as `gateway-1-baseline` to compare a change
-   * with the code before it in the same run.
+   * the previous commit built in a git worktree), run as `gateway-1-baseline` (one node) or
+   * `gateway-2-baseline` (two nodes) to compare a change with the code before it in the same run.
    */
   readonly baselineGateway: string | undefined;
   /**
-   * --baseline-node-flags / BENCH_BASELINE_NODE_FLAGS: node flags for gateway-1-baseline in
+   * --baseline-node-flags / BENCH_BASELINE_NODE_FLAGS: node flags for the baseline gateways in
    * place of --node-flags, e.g. to compare one build under two V8 settings.
    */
   readonly baselineNodeFlags: readonly string[] | undefined;
   /**
-   * --baseline-gateway-env / BENCH_BASELINE_GATEWAY_ENV: variables for gateway-1-baseline in
+   * --baseline-gateway-env / BENCH_BASELINE_GATEWAY_ENV: variables for the baseline gateways in
    * place of --gateway-env, e.g. to compare one build under two settings in one run.
    */
   readonly baselineGatewayEnv: Readonly<Record<string, string>> | undefined;
@@ -130,7 +130,9 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
   for (const server of servers) {
     if (!(SERVER_NAMES as readonly string[]).includes(server)) throw new Error(`--servers: unknown server "${server}" (${SERVER_NAMES.join(', ')})`);
   }
-  if (servers.includes('gateway-1-baseline') && !baselineGateway) throw new Error('--servers: gateway-1-baseline needs --baseline-gateway=PATH/dist/apps/gateway/main.js');
+  for (const baseline of ['gateway-1-baseline', 'gateway-2-baseline']) {
+    if (servers.includes(baseline) && !baselineGateway) throw new Error(`--servers: ${baseline} needs --baseline-gateway=PATH/dist/apps/gateway/main.js`);
+  }
   const sizes = listOption(optionValue(argv, 'sizes', 'BENCH_SIZES') ?? 'offer,candidate');
   for (const size of sizes) if (size !== 'offer' && size !== 'candidate') throw new Error(`--sizes: unknown size "${size}" (offer, candidate)`);
   const rates = listOption(optionValue(argv, 'rates', 'BENCH_RATES') ?? DEFAULT_RATES).map((r) => positive('--rates', r, 0));

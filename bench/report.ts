@@ -338,14 +338,15 @@ export function targetLines(records: readonly ServerRecord[], options: RelayBenc
   const bare = byName.get('bare');
   const lines: string[] = [];
   for (const kind of options.sizes) {
-    const one = stepAt(byName.get('gateway-1'), kind, options.ratioRate);
-    const baseline = stepAt(byName.get('gateway-1-baseline'), kind, options.ratioRate);
-    if (one && baseline) {
-      const cpu = one.serverCpuUsPerMsg / baseline.serverCpuUsPerMsg;
-      const p99 = one.result.latency.p99 / baseline.result.latency.p99;
+    for (const nodes of ['gateway-1', 'gateway-2']) {
+      const current = stepAt(byName.get(nodes), kind, options.ratioRate);
+      const baseline = stepAt(byName.get(`${nodes}-baseline`), kind, options.ratioRate);
+      if (!current || !baseline) continue;
+      const cpu = current.serverCpuUsPerMsg / baseline.serverCpuUsPerMsg;
+      const p99 = current.result.latency.p99 / baseline.result.latency.p99;
       // a change must not cost more than noise: within 5 % of the build before it
       lines.push(
-        `gateway-1 vs gateway-1-baseline ${kind} @${options.ratioRate}/s: CPU/msg ${cpu.toFixed(3)}x (target <= 1.05x) ${verdict(cpu <= 1.05)}; ` +
+        `${nodes} vs ${nodes}-baseline ${kind} @${options.ratioRate}/s: CPU/msg ${cpu.toFixed(3)}x (target <= 1.05x) ${verdict(cpu <= 1.05)}; ` +
           `p99 ${p99.toFixed(3)}x (target <= 1.05x) ${verdict(p99 <= 1.05)}`,
       );
     }

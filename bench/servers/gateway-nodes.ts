@@ -34,7 +34,7 @@ export interface GatewayOptions {
   readonly extraEnv: Readonly<Record<string, string>>;
   /** Extra node flags for the gateway processes, e.g. --cpu-prof. */
   readonly nodeFlags: readonly string[];
-  /** Another build of the gateway to run instead of this checkout's, as `gateway-1-baseline`. */
+  /** Another build of the gateway to run instead of this checkout's, as `gateway-1-baseline` or `gateway-2-baseline`. */
   readonly baselineMain?: string;
   /** `cluster`: a throwaway Redis Cluster (3 masters, 3 replicas) given as REDIS_CLUSTER_NODES; default one redis-server. */
   readonly redis?: 'single' | 'cluster';
@@ -61,9 +61,9 @@ async function startGatewayRedis(options: GatewayOptions): Promise<GatewayRedis>
 }
 
 function describeGateway(options: GatewayOptions): { name: string; description: string } {
-  if (options.baselineMain) return { name: 'gateway-1-baseline', description: `the gateway as built at ${options.baselineMain}, one node` };
-  const cluster = options.redis === 'cluster';
   const nodes = options.nodes === 1 ? 'one node' : 'two nodes (peers of a room on different nodes)';
+  if (options.baselineMain) return { name: `gateway-${options.nodes}-baseline`, description: `the gateway as built at ${options.baselineMain}, ${nodes}` };
+  const cluster = options.redis === 'cluster';
   return {
     name: `gateway-${options.nodes}${cluster ? '-cluster' : ''}`,
     description: `our gateway, ${nodes}${cluster ? ', on a Redis Cluster (3 masters, 3 replicas)' : ''}`,
