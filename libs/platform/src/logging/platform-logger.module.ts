@@ -17,9 +17,9 @@ export interface PlatformLoggerOptions {
    * That context lives in an AsyncLocalStorage, and on Node 20 the first `run()` turns async
    * hooks on for the rest of the process (one HTTP request is enough, even a probe): every
    * Promise then gets three symbol properties and an init hook. On the gateway's cross-node
-   * path, where each publish settles a few Promises, that made the old generation fill about
-   * five times as fast and full collections come as often, the tail of two-node latency
-   * (docs/benchmarks.md, "Async hooks"). The gateway serves only probes, /metrics (neither ever
+   * path, where each publish settles a few Promises, that made the old generation fill four to
+   * five times as fast, and full collections are the tail of two-node latency (docs/benchmarks.md,
+   * the async hooks entry). The gateway serves only probes, /metrics (neither ever
    * logged) and its connectivity page over HTTP, so it turns the context off.
    */
   readonly requestContext?: boolean;
