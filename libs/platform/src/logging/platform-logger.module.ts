@@ -18,7 +18,7 @@ export interface PlatformLoggerOptions {
    * hooks on for the rest of the process (one HTTP request is enough, even a probe): every
    * Promise then gets three symbol properties and an init hook. On the gateway's cross-node
    * path, where each publish settles a few Promises, that made the old generation fill four to
-   * five times as fast, and full collections are the tail of two-node latency (docs/benchmarks.md,
+   * five times as fast, and full collections are part of the two-node latency tail (docs/benchmarks.md,
    * the async hooks entry). The gateway serves only probes, /metrics (neither ever
    * logged) and its connectivity page over HTTP, so it turns the context off.
    */
