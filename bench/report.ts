@@ -57,6 +57,8 @@ export function loadBound(result: StepResult): boolean {
   return result.loadCpuShare > 0.85 || result.achievedRate < 0.97 * result.targetRate;
 }
 
+/** A difference with its sign, two decimals: +0.63, -0.17. */
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 const fixed = (value: number | undefined, digits: number) =>
   value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 1024 ? 2 : 1)} KB`;
@@ -147,7 +149,7 @@ export function summaryTable(records: readonly ServerRecord[], options: RelayBen
         fixed(at?.redisCpuUsPerMsg, 1),
         record.name === 'bare' ? '1.00x' : ratio(at?.result.latency.p99, base?.result.latency.p99),
         record.name === 'bare' ? '1.00x' : ratio(at?.serverCpuUsPerMsg, base?.serverCpuUsPerMsg),
-        at && base ? `${(at.result.latency.p99 - base.result.latency.p99 >= 0 ? '+' : '')}${(at.result.latency.p99 - base.result.latency.p99).toFixed(2)}` : '-',
+        at && base ? signed(at.result.latency.p99 - base.result.latency.p99) : '-',
       ]);
     }
   }
@@ -215,7 +217,7 @@ function showMaxRate(max: MaxRate): string {
 }
 
 const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-const signedMs = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
+const signedMs = (ms: number) => `${signed(ms)} ms`;
 const times = (value: number) => `${value.toFixed(2)}x`;
 
 /**
