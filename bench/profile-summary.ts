@@ -3,9 +3,10 @@
  * gateway nodes with node --cpu-prof): top functions by self time, and self time by
  * module, leaving out idle time.
  *
- *   npx tsx bench/profile-summary.ts DIR/CPU.*.cpuprofile [--top=25] [--skip-ms=3000]
+ *   npx tsx bench/profile-summary.ts DIR/CPU.*.cpuprofile [--top=25] [--skip-ms=3000] [--until-ms=14000]
  *
- * --skip-ms leaves out the first milliseconds of each profile (start-up, module loading).
+ * --skip-ms leaves out the first milliseconds of each profile (start-up, module loading);
+ * --until-ms the samples after that time (a server's shutdown, or a phase after the one studied).
  */
 import { readFileSync } from 'node:fs';
 
@@ -34,8 +35,9 @@ function main(): void {
   const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
   const skipUs = 1000 * Number(process.argv.find((a) => a.startsWith('--skip-ms='))?.slice(10) ?? 0);
+  const untilUs = 1000 * Number(process.argv.find((a) => a.startsWith('--until-ms='))?.slice(11) ?? Infinity);
   if (files.length === 0) {
-    process.stderr.write('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile... [--top=25] [--skip-ms=0]\n');
+    process.stderr.write('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile... [--top=25] [--skip-ms=0] [--until-ms=end]\n');
     process.exitCode = 1;
     return;
   }
@@ -51,7 +53,7 @@ function main(): void {
       const node = nodes.get(profile.samples[i]);
       const us = profile.timeDeltas[i] ?? 0;
       elapsedUs += us;
-      if (!node || elapsedUs < skipUs) continue;
+      if (!node || elapsedUs < skipUs || elapsedUs > untilUs) continue;
       const { functionName, url, lineNumber } = node.callFrame;
       if (functionName === '(idle)') {
         idle += us;

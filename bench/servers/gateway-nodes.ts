@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort } from '../../libs/testing/src/free-port';
 import { ManagedProcess, startProcess, waitForHttp200 } from '../util/managed-process';
+import { startNodesOnRedis } from './nodes-on-redis';
 import { startRedis } from '../util/redis-server';
 import { startBenchRedisCluster } from './bench-redis-cluster';
 import { REPO_ROOT } from './node-script';
@@ -75,17 +75,10 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
   const main = options.baselineMain ?? GATEWAY_MAIN;
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const redis = await startGatewayRedis(options);
-  const nodes: ManagedProcess[] = [];
-  const urls: string[] = [];
-  const stopAll = async () => {
-    await Promise.all(nodes.map((node) => node.stop(10_000)));
-    await redis.stop();
-  };
-  try {
-    for (let i = 1; i <= options.nodes; i++) {
-      const port = await freePort();
-      const nodeId = `bench-node-${i}`;
-      const proc = startProcess({
+  const started = await startNodesOnRedis(redis, options.nodes, {
+    start: (index, port) => {
+      const nodeId = `bench-node-${index}`;
+      return startProcess({
         name: `gateway-${nodeId}-${port}`,
         core: options.serverCore,
         command: process.execPath,
@@ -100,21 +93,18 @@ export async function startGatewayNodes(options: GatewayOptions): Promise<Runnin
           ...redis.env,
         },
       });
-      nodes.push(proc);
-      await waitForHttp200(proc, `http://127.0.0.1:${port}/readyz`);
-      urls.push(`ws://127.0.0.1:${port}/ws`);
-    }
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+    },
+    ready: (node, port) => waitForHttp200(node, `http://127.0.0.1:${port}/readyz`),
+    url: (port) => `ws://127.0.0.1:${port}/ws`,
+    stopMs: 10_000,
+  });
   return {
     ...describeGateway(options),
-    target: { protocol: 'gateway', urls },
-    serverPids: nodes.map((node) => node.pid),
+    target: { protocol: 'gateway', urls: started.urls },
+    serverPids: started.nodes.map((node) => node.pid),
     redisPid: redis.pids[0],
     redisPids: redis.pids,
-    deadProcesses: () => [...describeDead([...nodes, ...redis.processes]), ...redis.dead()],
-    stop: stopAll,
+    deadProcesses: () => [...describeDead([...started.nodes, ...redis.processes]), ...redis.dead()],
+    stop: started.stop,
   };
 }

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { freePort } from '../../libs/testing/src/free-port';
-import { ManagedProcess, startProcess, waitForPort } from '../util/managed-process';
+import { startProcess, waitForPort } from '../util/managed-process';
 import { startRedis } from '../util/redis-server';
 import { describeDead, RunningServer } from './running-server';
 import { LoadTarget } from '../load/load-target';
+import { startNodesOnRedis } from './nodes-on-redis';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -69,40 +70,28 @@ export function startPeerJs(core: number, nodeFlags: readonly string[] = []): Pr
  */
 export async function startBareTwoNodes(serverCore: number, redisCore: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const redis = await startRedis(redisCore);
-  const nodes: ManagedProcess[] = [];
-  const urls: string[] = [];
-  const stopAll = async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis.process.stop();
-  };
-  try {
-    for (const [own, other] of [
-      ['bare-node-1', 'bare-node-2'],
-      ['bare-node-2', 'bare-node-1'],
-    ]) {
-      const port = await freePort();
-      const proc = startProcess({
+  const nodeIds = ['bare-node-1', 'bare-node-2'];
+  const started = await startNodesOnRedis({ stop: () => redis.process.stop() }, 2, {
+    start: (index, port) => {
+      const [own, other] = index === 1 ? nodeIds : [...nodeIds].reverse();
+      return startProcess({
         name: `bare-2-${own}-${port}`,
         core: serverCore,
         command: process.execPath,
         args: [...nodeFlags, '--import', 'tsx', resolve(__dirname, 'bare-two-node-relay.ts'), String(port), redis.url, own, other],
         cwd: REPO_ROOT,
       });
-      nodes.push(proc);
-      await waitForPort(proc, port);
-      urls.push(`ws://127.0.0.1:${port}/`);
-    }
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+    },
+    ready: (node, port) => waitForPort(node, port),
+    url: (port) => `ws://127.0.0.1:${port}/`,
+  });
   return {
     name: 'bare-2',
     description: 'two bare ws relays joined by Redis pub/sub (the floor of a relay with one Redis hop)',
-    target: { protocol: 'bare', urls },
-    serverPids: nodes.map((node) => node.pid),
+    target: { protocol: 'bare', urls: started.urls },
+    serverPids: started.nodes.map((node) => node.pid),
     redisPid: redis.process.pid,
-    deadProcesses: () => describeDead([...nodes, redis.process]),
-    stop: stopAll,
+    deadProcesses: () => describeDead([...started.nodes, redis.process]),
+    stop: started.stop,
   };
 }
