@@ -1,20 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuDeltaNs, readCpuOfAll } from './util/cpu-time';
+import { coreBusyDelta, readCoreBusy } from './util/core-usage';
 import { readRssOfAll } from './util/memory';
 import { OtherLoadProbe } from './util/other-load';
 import { ConnectResult } from './load/ipc';
 import { LoadDriver } from './load/load-driver';
 import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
-import { failReason, JoinRecord, ServerRecord, StepRecord } from './report';
+import { DISTURBED_SHARE, failReason, JoinRecord, ServerRecord, StepRecord } from './report';
 import { medianStep } from './step-median';
 import { startBareRelay, startBareTwoNodes, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
 import { RunningServer } from './servers/running-server';
-
-/** Other processes using more than this share of a core during a step disturb it. */
-export const DISTURBED_SHARE = 0.1;
 /** The share a quiet machine stays under between steps. */
 const QUIET_SHARE = 0.05;
 /** Wait before reading a server's memory: for start-up or join garbage to be collected. */
@@ -222,9 +220,16 @@ export class Contender {
       const server = this.server;
       await sleep(JOIN_SETTLE_MS);
       const rssBefore = readRssOfAll(server.serverPids);
+      const others = new OtherLoadProbe(this.options.serverCore, this.options.loadCore, server.serverPids, [process.pid, this.driver.pid, ...redisPidsOf(server)]);
       const cpuBefore = readCpuOfAll(server.serverPids);
+      const coresBefore = readCoreBusy();
+      others.start();
       const joined = await this.driver.join(server.target, rooms, `join-${runTag}-${this.name}`, this.options.joinConcurrency);
       const cpuNs = cpuDeltaNs(cpuBefore, readCpuOfAll(server.serverPids));
+      const coresAfter = readCoreBusy();
+      const otherCpuShare = others.otherShare();
+      // which side set the rate: a server core near full is the server's limit, a load core near full the load's
+      const coreShare = (core: number) => coreBusyDelta(coresBefore, coresAfter, core) / (joined.joinMs * 1e6);
       // the joins' garbage is collected meanwhile; what stays is what idle peers hold
       await sleep(JOIN_SETTLE_MS);
       const rssAfter = readRssOfAll(server.serverPids);
@@ -233,6 +238,9 @@ export class Contender {
         joinMs: joined.joinMs,
         joinsPerSecond: (joined.peers * 1000) / joined.joinMs,
         serverCpuUsPerJoin: cpuNs / 1000 / joined.peers,
+        serverCoreBusyShare: coreShare(this.options.serverCore),
+        loadCoreBusyShare: coreShare(this.options.loadCore),
+        otherCpuShare,
         rssBeforeBytes: rssBefore,
         rssAfterBytes: rssAfter,
         rssBytesPerPeer: (rssAfter - rssBefore) / joined.peers,

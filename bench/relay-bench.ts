@@ -13,11 +13,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release } from 'node:os';
-import { Contender, DISTURBED_SHARE, log } from './contender';
+import { Contender, log } from './contender';
 import { hasTaskset, pinProcess } from './util/pinning';
 import { parseOptions, RelayBenchOptions, USAGE } from './options';
 import { stopTracing, tracingLine, withTracing } from './util/bench-tracing';
-import { goalLines, joinsTable, ServerRecord, stepAt, stepsTable, summaryTable, targetLines } from './report';
+import { DISTURBED_SHARE, goalLines, joinsTable, ServerRecord, stepAt, stepsTable, summaryTable, targetLines } from './report';
 
 const ratio = (cluster: number | undefined, single: number | undefined) =>
   cluster === undefined || single === undefined || !Number.isFinite(cluster / single) ? '-' : `${(cluster / single).toFixed(2)}x`;
@@ -90,7 +90,10 @@ async function main(): Promise<void> {
 
   const joins = joinsTable(records);
   const cluster = clusterLines(records, options);
-  const disturbed = records.flatMap((r) => r.steps.filter((s) => s.otherCpuShare > DISTURBED_SHARE).map((s) => `${r.name} ${s.kind} ${s.rate}/s`));
+  const disturbed = records.flatMap((r) => [
+    ...r.steps.filter((s) => s.otherCpuShare > DISTURBED_SHARE).map((s) => `${r.name} ${s.kind} ${s.rate}/s`),
+    ...(r.joins && !('failed' in r.joins) && r.joins.otherCpuShare > DISTURBED_SHARE ? [`${r.name} joins`] : []),
+  ]);
   const output = [
     `# relay benchmark, ${started.toISOString()}`,
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${arch()}, Linux ${release()}, node ${process.version}; load average at start ${loadavg()[0].toFixed(2)}`,

@@ -36,6 +36,11 @@ export type JoinRecord =
       readonly joinsPerSecond: number;
       /** Server CPU over the joins per connection, in microseconds. */
       readonly serverCpuUsPerJoin: number;
+      /** Busy share of the server's core and of the load's core (load process and Redis) over the joins, 0 to 1: all processes, the bench's and others'. */
+      readonly serverCoreBusyShare: number;
+      readonly loadCoreBusyShare: number;
+      /** The larger, over the two cores, of the share processes outside the bench used during the joins. */
+      readonly otherCpuShare: number;
       readonly rssBeforeBytes: number;
       readonly rssAfterBytes: number;
       /** Growth of the server's resident memory per idle connection, settled. */
@@ -55,6 +60,26 @@ export interface ServerRecord {
 /** The load process near a full core, or sending late: the step measured the load, not the server. */
 export function loadBound(result: StepResult): boolean {
   return result.loadCpuShare > 0.85 || result.achievedRate < 0.97 * result.targetRate;
+}
+
+/** Other processes using more than this share of a core during a step, or the joins, disturb it. */
+export const DISTURBED_SHARE = 0.1;
+
+/** A core this busy during the joins set their rate (the same mark as a load-bound step's load share). */
+const JOIN_BOUND_SHARE = 0.85;
+
+/**
+ * What set the join rate: `server-bound` or `load-bound` by whose core was near full (both
+ * can be), `disturbed` when processes outside the bench took more than DISTURBED_SHARE of a
+ * core meanwhile; '' when none of these.
+ */
+export function joinsBound(joins: { readonly serverCoreBusyShare: number; readonly loadCoreBusyShare: number; readonly otherCpuShare: number }): string {
+  const bounds = [
+    ...(joins.serverCoreBusyShare >= JOIN_BOUND_SHARE ? ['server-bound'] : []),
+    ...(joins.loadCoreBusyShare >= JOIN_BOUND_SHARE ? ['load-bound'] : []),
+    ...(joins.otherCpuShare > DISTURBED_SHARE ? ['disturbed'] : []),
+  ];
+  return bounds.join(', ');
 }
 
 /** A difference with its sign, two decimals: +0.63, -0.17. */
@@ -176,20 +201,27 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
   const rows = records.flatMap((record) => {
     const joins = record.joins;
     if (!joins) return [];
-    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-']];
+    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-']];
     return [
       [
         record.name,
         String(joins.peers),
         fixed(joins.joinsPerSecond, 0),
         fixed(joins.serverCpuUsPerJoin, 0),
+        `${fixed(100 * joins.serverCoreBusyShare, 0)} %`,
+        `${fixed(100 * joins.loadCoreBusyShare, 0)} %`,
+        `${fixed(100 * joins.otherCpuShare, 0)} %`,
+        joinsBound(joins) || '-',
         `${fixed(joins.rssBeforeBytes / 1048576, 1)} -> ${fixed(joins.rssAfterBytes / 1048576, 1)}`,
         fixed(joins.rssBytesPerPeer / 1024, 1),
       ],
     ];
   });
   if (rows.length === 0) return undefined;
-  return markdownTable(['server', 'connections', 'joins/s', 'server CPU us/join', 'server RSS MiB', 'RSS KB per idle connection'], rows);
+  return markdownTable(
+    ['server', 'connections', 'joins/s', 'server CPU us/join', 'server core busy', 'load core busy', 'other %', 'rate set by', 'server RSS MiB', 'RSS KB per idle connection'],
+    rows,
+  );
 }
 
 /** The highest passing rate of `kind`, and whether every configured rate passed (the limit lies above). */
@@ -303,6 +335,7 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
     'bare and gateway-2',
   );
   const joins = (record: ServerRecord | undefined) => (record?.joins && !('failed' in record.joins) ? record.joins : undefined);
+  const boundNote = (j: Parameters<typeof joinsBound>[0]) => (joinsBound(j) ? ` (${joinsBound(j)})` : '');
   const bareJoins = joins(bare);
   const oneJoins = joins(one);
   goal(
@@ -311,7 +344,9 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
       bareJoins && oneJoins
         ? {
             ok: oneJoins.joinsPerSecond >= 0.8 * bareJoins.joinsPerSecond,
-            text: `${fixed(oneJoins.joinsPerSecond, 0)}/s, ${times(oneJoins.joinsPerSecond / bareJoins.joinsPerSecond)} bare's ${fixed(bareJoins.joinsPerSecond, 0)}/s`,
+            text:
+              `${fixed(oneJoins.joinsPerSecond, 0)}/s${boundNote(oneJoins)}, ${times(oneJoins.joinsPerSecond / bareJoins.joinsPerSecond)} ` +
+              `bare's ${fixed(bareJoins.joinsPerSecond, 0)}/s${boundNote(bareJoins)}`,
           }
         : undefined,
     ],
