@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuDeltaNs, readCpuOfAll } from './util/cpu-time';
-import { coreBusyDelta, readCoreBusy } from './util/core-usage';
 import { readRssOfAll } from './util/memory';
 import { OtherLoadProbe } from './util/other-load';
 import { ConnectResult } from './load/ipc';
@@ -145,8 +144,7 @@ export class Contender {
       this.server = await startServer(this.name, options);
       this.description = this.server.description;
       this.driver = new LoadDriver(options.loadCore);
-      const loadSidePids = [process.pid, this.driver.pid, ...redisPidsOf(this.server)];
-      this.probe = new OtherLoadProbe(options.serverCore, options.loadCore, this.server.serverPids, loadSidePids);
+      this.probe = this.coreProbe(this.server, this.driver);
       this.connect = await this.driver.connect(this.server.target, options.rooms, `bench-${runTag}-${this.name}`);
       log(`${this.name}: ${this.connect.peers} peers in ${options.rooms} rooms connected in ${this.connect.connectMs} ms; warming up`);
       const warmRate = Math.min(options.ratioRate, Math.max(...options.rates));
@@ -220,16 +218,13 @@ export class Contender {
       const server = this.server;
       await sleep(JOIN_SETTLE_MS);
       const rssBefore = readRssOfAll(server.serverPids);
-      const others = new OtherLoadProbe(this.options.serverCore, this.options.loadCore, server.serverPids, [process.pid, this.driver.pid, ...redisPidsOf(server)]);
+      const cores = this.coreProbe(server, this.driver);
       const cpuBefore = readCpuOfAll(server.serverPids);
-      const coresBefore = readCoreBusy();
-      others.start();
+      cores.start();
       const joined = await this.driver.join(server.target, rooms, `join-${runTag}-${this.name}`, this.options.joinConcurrency);
       const cpuNs = cpuDeltaNs(cpuBefore, readCpuOfAll(server.serverPids));
-      const coresAfter = readCoreBusy();
-      const otherCpuShare = others.otherShare();
       // which side set the rate: a server core near full is the server's limit, a load core near full the load's
-      const coreShare = (core: number) => coreBusyDelta(coresBefore, coresAfter, core) / (joined.joinMs * 1e6);
+      const busy = cores.shares();
       // the joins' garbage is collected meanwhile; what stays is what idle peers hold
       await sleep(JOIN_SETTLE_MS);
       const rssAfter = readRssOfAll(server.serverPids);
@@ -238,9 +233,9 @@ export class Contender {
         joinMs: joined.joinMs,
         joinsPerSecond: (joined.peers * 1000) / joined.joinMs,
         serverCpuUsPerJoin: cpuNs / 1000 / joined.peers,
-        serverCoreBusyShare: coreShare(this.options.serverCore),
-        loadCoreBusyShare: coreShare(this.options.loadCore),
-        otherCpuShare,
+        serverCoreBusyShare: busy.serverCore,
+        loadCoreBusyShare: busy.loadCore,
+        otherCpuShare: busy.other,
         rssBeforeBytes: rssBefore,
         rssAfterBytes: rssAfter,
         rssBytesPerPeer: (rssAfter - rssBefore) / joined.peers,
@@ -254,6 +249,11 @@ export class Contender {
       log(`${this.name}: join measurement failed: ${message}`);
       this.joins = { failed: message };
     }
+  }
+
+  /** Reads the two cores while `server` runs under `driver`'s load: the bench's own processes are the orchestrator, the load and Redis. */
+  private coreProbe(server: RunningServer, driver: LoadDriver): OtherLoadProbe {
+    return new OtherLoadProbe(this.options.serverCore, this.options.loadCore, server.serverPids, [process.pid, driver.pid, ...redisPidsOf(server)]);
   }
 
   async tearDown(): Promise<void> {

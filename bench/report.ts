@@ -335,7 +335,10 @@ export function goalLines(records: readonly ServerRecord[], options: RelayBenchO
     'bare and gateway-2',
   );
   const joins = (record: ServerRecord | undefined) => (record?.joins && !('failed' in record.joins) ? record.joins : undefined);
-  const boundNote = (j: Parameters<typeof joinsBound>[0]) => (joinsBound(j) ? ` (${joinsBound(j)})` : '');
+  const boundNote = (j: Parameters<typeof joinsBound>[0]) => {
+    const bound = joinsBound(j);
+    return bound ? ` (${bound})` : '';
+  };
   const bareJoins = joins(bare);
   const oneJoins = joins(one);
   goal(

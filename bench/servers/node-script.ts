@@ -70,10 +70,11 @@ export function startPeerJs(core: number, nodeFlags: readonly string[] = []): Pr
  */
 export async function startBareTwoNodes(serverCore: number, redisCore: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const redis = await startRedis(redisCore);
-  const nodeIds = ['bare-node-1', 'bare-node-2'];
   const started = await startNodesOnRedis({ stop: () => redis.process.stop() }, 2, {
     start: (index, port) => {
-      const [own, other] = index === 1 ? nodeIds : [...nodeIds].reverse();
+      // each node forwards to the other
+      const own = `bare-node-${index}`;
+      const other = `bare-node-${3 - index}`;
       return startProcess({
         name: `bare-2-${own}-${port}`,
         core: serverCore,

@@ -28,13 +28,25 @@ export class OtherLoadProbe {
 
   /** Since start(): the larger, over the two cores, of the busy share not due to the bench's processes. */
   otherShare(): number {
+    return this.shares().other;
+  }
+
+  /**
+   * Since start(), from one read: how busy the server's and the load's core were (every
+   * process on them, 0 to 1), and otherShare().
+   */
+  shares(): { serverCore: number; loadCore: number; other: number } {
     const wallNs = Number(process.hrtime.bigint() - this.startedNs);
     const cores = readCoreBusy();
     const serverNs = readCpuOfAll(this.serverPids).statNs - this.serverNs;
     const loadSideNs = readCpuOfAll(this.loadSidePids).statNs - this.loadSideNs;
-    const onServerCore = coreBusyDelta(this.cores, cores, this.serverCore) - serverNs;
-    const onLoadCore = coreBusyDelta(this.cores, cores, this.loadCore) - loadSideNs;
-    return Math.max(0, onServerCore / wallNs, onLoadCore / wallNs);
+    const serverCoreNs = coreBusyDelta(this.cores, cores, this.serverCore);
+    const loadCoreNs = coreBusyDelta(this.cores, cores, this.loadCore);
+    return {
+      serverCore: serverCoreNs / wallNs,
+      loadCore: loadCoreNs / wallNs,
+      other: Math.max(0, (serverCoreNs - serverNs) / wallNs, (loadCoreNs - loadSideNs) / wallNs),
+    };
   }
 
   /** Waits until a 500 ms sample shows at most `maxShare` of other work, or `timeoutMs` passed. */
