@@ -57,9 +57,12 @@ const hub = new RoomHub(node, bus, {
     if (type === 'offer' && from !== undefined) negotiations.offerDelivered(deliveredRoom, from, to);
   },
 });
-// on one Redis the sink writes every shard's entry with one script call (sgAppendToSessionStreams)
+// on one Redis the sink writes every shard's entry with one script call, sent as its own RESP
+// bytes (sendCommand); a stand-in that fails it would leave every event queued, and the rounds
+// would measure the queue growing instead of the relay
 const redis = {
   defineCommand: () => undefined,
+  sendCommand: (command: { resolve(value: unknown): void }) => command.resolve(1),
   sgAppendToSessionStreams: async (keyCount: number) => keyCount,
   xadd: async () => '0-1',
 } as unknown as ConstructorParameters<typeof RedisStreamSessionEventSink>[0];
@@ -98,7 +101,12 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     // a fresh buffer per frame, as ws hands each message
     for (let i = 0; i < perRound; i++) dispatcher.handle(peers[i & 1], Buffer.from(frames[i & 1]));
-    // timers and the sink's writes run between rounds
+    // the round's session events are written within it, as a node writes them every flush interval
+    for (let writes = 0; events.pendingEvents > 0; writes++) {
+      if (writes === 10) throw new Error(`the session-event sink still holds ${events.pendingEvents} events: its writes fail`);
+      await events.flush();
+    }
+    // timers run between rounds
     await new Promise((done) => setImmediate(done));
     if (round >= 20) samples.push(Number(process.hrtime.bigint() - started) / perRound);
   }
