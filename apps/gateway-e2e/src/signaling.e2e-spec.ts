@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 import { SignalingClient, uniqueName } from '@sg/testing';
 import { GatewayCluster, startGatewayCluster } from './support/gateway-cluster';
 
@@ -262,7 +264,37 @@ describe('signaling across two nodes', () => {
     expect(await alice.next('peer-left')).toMatchObject({ peerId: bob.peerId, reason: 'disconnected' });
   });
 
+  it.each([
+    ['the welcome of an admitted socket', 'room=one-write', 0x1, (payload: Buffer) => expect(JSON.parse(payload.toString())).toMatchObject({ type: 'welcome', room: 'one-write' })],
+    ['the close of a refused one', 'room=bad%20room', 0x8, (payload: Buffer) => expect(payload.readUInt16BE(0)).toBe(4400)],
+  ])('sends the 101 and %s in one write, the first bytes the client reads', async (_, query, opcode, checkPayload) => {
+    const first = await firstRead(cluster.nodes[0].port, `/ws?${query}`);
+    const headerEnd = first.indexOf('\r\n\r\n');
+    expect(first.subarray(0, headerEnd).toString()).toMatch(/^HTTP\/1\.1 101 /);
+    const frame = first.subarray(headerEnd + 4);
+    expect(frame[0]).toBe(0x80 | opcode);
+    const length = frame[1] === 126 ? frame.readUInt16BE(2) : frame[1];
+    const payload = frame.subarray(frame[1] === 126 ? 4 : 2);
+    expect(payload).toHaveLength(length);
+    checkPayload(payload);
+  });
+
   it('answers 404 to upgrades on other paths', async () => {
     await expect(SignalingClient.connect(`ws://127.0.0.1:${cluster.nodes[0].port}/other?room=x`)).rejects.toThrow('404');
   });
 });
+
+/** The bytes of the first read after a WebSocket upgrade request: one write of the server's arrives in one read on loopback. */
+function firstRead(port: number, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1', () => {
+      const key = randomBytes(16).toString('base64');
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    socket.once('data', (data: Buffer) => {
+      socket.destroy();
+      resolve(data);
+    });
+    socket.once('error', reject);
+  });
+}

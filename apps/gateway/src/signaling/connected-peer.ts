@@ -2,6 +2,7 @@ import type { PeerSink, RoomMember, SerializedFrame } from '@sg/room';
 import type { PeerId, RoomId } from '@sg/schema';
 import { WebSocket } from 'ws';
 import { CLOSE_CODE } from './close-codes';
+import { releaseHandshake } from './signaling-ws.adapter';
 
 /** Frames a peer may send before its admission completes; more is abuse. */
 const EARLY_FRAME_LIMIT = 32;
@@ -72,7 +73,14 @@ export class ConnectedPeer implements PeerSink {
     this.close(CLOSE_CODE.normal, 'resumed on another connection');
   }
 
+  /** Admission has answered (welcome or refusal): the 101 and that answer leave now, together. */
+  releaseHandshake(): void {
+    releaseHandshake(this.ws);
+  }
+
   close(code: number, reason: string): void {
+    // a close during admission (a drain, too many early frames) must not wait for admission
+    this.releaseHandshake();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 }

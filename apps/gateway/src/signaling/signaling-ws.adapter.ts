@@ -11,9 +11,29 @@ export type FrameSink = (ws: WebSocket, data: RawData, isBinary: boolean) => voi
 
 const frameSinks = new WeakMap<WebSocketServer, FrameSink>();
 
-/** Sends every frame of `server`'s sockets to `sink` (SignalingWsAdapter's binding). */
+/** The TCP socket of each socket whose handshake answer is held, until `releaseHandshake`. */
+const heldHandshakes = new WeakMap<WebSocket, Duplex>();
+
+/**
+ * Sends every frame of `server`'s sockets to `sink` (SignalingWsAdapter's binding), and holds
+ * each socket's `101 Switching Protocols` in its TCP socket until the gateway calls
+ * `releaseHandshake` for it: the gateway answers a connection (its `welcome`, or the close of a
+ * refusal) only once admission has run, and so that answer leaves with the 101 in one write.
+ * Whoever binds a sink must release every socket, refused or admitted.
+ */
 export function bindFrames(server: WebSocketServer, sink: FrameSink): void {
   frameSinks.set(server, sink);
+}
+
+/**
+ * Lets the socket's held writes go: the 101 and whatever was sent since, in one write. Once
+ * per socket; later calls, and calls for a socket that was never held, do nothing.
+ */
+export function releaseHandshake(ws: WebSocket): void {
+  const socket = heldHandshakes.get(ws);
+  if (!socket) return;
+  heldHandshakes.delete(ws);
+  socket.uncork();
 }
 
 export interface SignalingSocketOptions {
@@ -101,8 +121,14 @@ export class SignalingWsAdapter extends WsAdapter {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // a join is four writes where the bare relay makes one (docs/benchmarks.md): held, the
+    // 101 and the gateway's answer make one. A handshake ws refuses ends the socket, which
+    // writes what was held.
+    const held = frameSinks.has(target);
+    if (held) socket.cork();
     target.handleUpgrade(request, socket, head, (ws) => {
       this.serverOf.set(ws, target);
+      if (held) heldHandshakes.set(ws, socket);
       target.emit('connection', ws, request);
     });
   }

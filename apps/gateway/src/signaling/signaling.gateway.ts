@@ -17,7 +17,7 @@ import { DepartureService } from './departure.service';
 import { SignalDispatcher } from './signal-dispatcher';
 import { HeartbeatSchedule } from './heartbeat-schedule';
 import { HeartbeatTimer } from './heartbeat-timer';
-import { bindFrames } from './signaling-ws.adapter';
+import { bindFrames, releaseHandshake } from './signaling-ws.adapter';
 
 /** The close code of a connection lost without a close frame. */
 const ABNORMAL_CLOSURE = 1006;
@@ -80,7 +80,26 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     applyHttpServerLimits(server, this.config.httpTimeouts);
   }
 
+  /** Answers a connection: admits it or closes it with the refusal's code, and releases its held 101 either way. */
   handleConnection(ws: WebSocket, request: IncomingMessage): void {
+    const peer = this.accept(ws, request);
+    if (!peer) {
+      releaseHandshake(ws);
+      return;
+    }
+    // admission counts the attempt (4429) by the address it settled on, proxy headers included
+    this.admission.admit(peer).then(
+      (admitted) => {
+        peer.releaseHandshake();
+        if (!admitted) return;
+        for (const raw of peer.early.splice(0)) this.dispatch(peer, raw);
+      },
+      (error: unknown) => this.failed(peer, error),
+    );
+  }
+
+  /** What needs no Redis: the peer to admit, or null once the socket is refused. */
+  private accept(ws: WebSocket, request: IncomingMessage): ConnectedPeer | null {
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         const peer = this.peers.get(ws);
@@ -92,32 +111,23 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection<WebS
     if (this.drain.isDraining) {
       // a draining node takes no new peer; 1001 sends it to another node (PROTOCOL section 4)
       ws.close(CLOSE_CODE.goingAway, 'node draining');
-      return;
+      return null;
     }
     if (!this.limits.hasRoomFor(this.peers.size)) {
       // MAX_CONNECTIONS: refused before any admission work, the way PROTOCOL refuses (upgrade, then close)
       this.limits.refuseOverloaded(ws);
-      return;
+      return null;
     }
     this.metrics.websocketsActive.inc();
     const peer = this.admission.prepare(ws, request);
-    if (!peer) return;
+    if (!peer) return null;
     peer.onBackpressure = () => this.limits.backpressureClosed();
     this.peers.set(ws, peer);
     this.heartbeats.add(peer);
     ws.on('pong', () => {
       peer.alive = true;
     });
-    // admission counts the attempt (4429) by the address it settled on, proxy headers included
-    this.admission
-      .admit(peer)
-      .then(
-        (admitted) => {
-          if (!admitted) return;
-          for (const raw of peer.early.splice(0)) this.dispatch(peer, raw);
-        },
-        (error: unknown) => this.failed(peer, error),
-      );
+    return peer;
   }
 
   /** WsAdapter binds ws's `close` event, whose first argument, the close code, Nest passes on as the reason. */
