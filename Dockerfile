@@ -6,8 +6,8 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# Shared base for the stages that run npm: better-sqlite3 compiles natively when
-# no prebuilt binary matches the platform, so the toolchain must be present.
+# Shared base for the stages that run npm: better-sqlite3 and bufferutil compile
+# natively when no prebuilt binary matches the platform, so the toolchain must be present.
 FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
