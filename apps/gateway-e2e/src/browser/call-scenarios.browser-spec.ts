@@ -62,7 +62,13 @@ describe('browser calls and their session documents', () => {
     const reportedAt = Date.now();
     expect(report['localCandidateType']).toBe('relay');
 
-    const { doc, seconds } = await lab.findable(room, (d) => d.connection_state === 'connected' && d.relay_used === true && d.candidate_pairs.length > 0, reportedAt);
+    // each side's candidates and stats are recorded by its own node, whose session events the
+    // indexer may read after the other node's later ones: wait until the document has both sides
+    const { doc, seconds } = await lab.findable(
+      room,
+      (d) => d.connection_state === 'connected' && d.relay_used === true && d.candidate_pairs.length > 0 && d.candidate_types_a.length > 0 && d.candidate_types_b.length > 0,
+      reportedAt,
+    );
 
     expect(doc.candidate_types_a).toEqual(['relay']);
     expect(doc.candidate_types_b).toEqual(['relay']);
@@ -232,7 +238,9 @@ describe('browser calls and their session documents', () => {
 
     const hungUpAt = Date.now();
     await a.hangUp('user hung up');
-    const { doc, seconds } = await lab.findable(room, (d) => d.connection_state !== 'connected' && d.connection_state !== 'connecting', hungUpAt);
+    // past the states a call goes through before its hang-up: right after the pages connected,
+    // the document may not even show `connected` yet, and `new` is no outcome
+    const { doc, seconds } = await lab.findable(room, (d) => !['new', 'connecting', 'connected'].includes(d.connection_state), hungUpAt);
 
     expect(doc).toMatchObject({ connection_state: 'closed', failure_reason: null });
     expect(doc.events.some((event) => event.detail?.includes('user hung up'))).toBe(true);
