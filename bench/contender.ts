@@ -9,7 +9,7 @@ import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
 import { DISTURBED_SHARE, failReason, JoinRecord, ServerRecord, StepRecord } from './report';
 import { medianStep } from './step-median';
-import { startBareRelay, startBareTwoNodes, startPeerJs } from './servers/node-script';
+import { startBareAnnounceRelay, startBareRelay, startBareTwoNodes, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
 import { RunningServer } from './servers/running-server';
 /** The share a quiet machine stays under between steps. */
@@ -32,6 +32,8 @@ function startServer(name: ServerName, options: RelayBenchOptions): Promise<Runn
   switch (name) {
     case 'bare':
       return startBareRelay(options.serverCore, nodeFlags);
+    case 'bare-announce':
+      return startBareAnnounceRelay(options.serverCore, nodeFlags);
     case 'bare-2':
       return startBareTwoNodes(options.serverCore, options.loadCore, nodeFlags);
     case 'peerjs':
@@ -219,10 +221,15 @@ export class Contender {
       await sleep(JOIN_SETTLE_MS);
       const rssBefore = readRssOfAll(server.serverPids);
       const cores = this.coreProbe(server, this.driver);
+      const redisPids = redisPidsOf(server);
       const cpuBefore = readCpuOfAll(server.serverPids);
+      const loadBefore = readCpuOfAll([this.driver.pid]);
+      const redisBefore = redisPids.length > 0 ? readCpuOfAll(redisPids) : undefined;
       cores.start();
       const joined = await this.driver.join(server.target, rooms, `join-${runTag}-${this.name}`, this.options.joinConcurrency);
       const cpuNs = cpuDeltaNs(cpuBefore, readCpuOfAll(server.serverPids));
+      const loadNs = cpuDeltaNs(loadBefore, readCpuOfAll([this.driver.pid]));
+      const redisNs = redisBefore ? cpuDeltaNs(redisBefore, readCpuOfAll(redisPids)) : undefined;
       // which side set the rate: a server core near full is the server's limit, a load core near full the load's
       const busy = cores.shares();
       // the joins' garbage is collected meanwhile; what stays is what idle peers hold
@@ -233,6 +240,8 @@ export class Contender {
         joinMs: joined.joinMs,
         joinsPerSecond: (joined.peers * 1000) / joined.joinMs,
         serverCpuUsPerJoin: cpuNs / 1000 / joined.peers,
+        loadCpuUsPerJoin: loadNs / 1000 / joined.peers,
+        redisCpuUsPerJoin: redisNs === undefined ? undefined : redisNs / 1000 / joined.peers,
         serverCoreBusyShare: busy.serverCore,
         loadCoreBusyShare: busy.loadCore,
         otherCpuShare: busy.other,

@@ -2,7 +2,7 @@ import { SignalKind } from './load/payloads';
 import { gatewayEnvOption, listOption, optionValue } from './util/cli-options';
 
 /** `-cluster`: the same gateway nodes on a Redis Cluster (3 masters, 3 replicas) instead of one redis-server; only when named. */
-export const SERVER_NAMES = ['bare', 'bare-2', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline', 'gateway-2-baseline', 'gateway-1-cluster', 'gateway-2-cluster'] as const;
+export const SERVER_NAMES = ['bare', 'bare-2', 'bare-announce', 'peerjs', 'gateway-1', 'gateway-2', 'gateway-1-baseline', 'gateway-2-baseline', 'gateway-1-cluster', 'gateway-2-cluster'] as const;
 /**
  * Rates stepped up by default: past PeerJS's limit on this kind of machine (about 30k
  * msg/s), so that the max-rate goal can be judged; each server stops at its first failure.
@@ -15,7 +15,7 @@ export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** Options of `npm run bench`; each comes from `--name=value` or the env variable shown. */
 export interface RelayBenchOptions {
-  /** --servers / BENCH_SERVERS: comma list of bare, bare-2, peerjs, gateway-1, gateway-2, gateway-1-baseline, gateway-2-baseline, gateway-1-cluster, gateway-2-cluster. */
+  /** --servers / BENCH_SERVERS: comma list of bare, bare-2, bare-announce, peerjs, gateway-1, gateway-2, gateway-1-baseline, gateway-2-baseline, gateway-1-cluster, gateway-2-cluster. */
   readonly servers: readonly ServerName[];
   /** --rates / BENCH_RATES: aggregate msg/s, stepped up in order. */
   readonly rates: readonly number[];
@@ -111,7 +111,7 @@ function core(name: string, value: string | undefined, fallback: number): number
   return number;
 }
 
-export const USAGE = `npm run bench [-- --servers=bare,bare-2,peerjs,gateway-1,gateway-2[,gateway-1-cluster,gateway-2-cluster] --rates=1000,2000,4000 --sizes=offer,candidate
+export const USAGE = `npm run bench [-- --servers=bare,bare-2,peerjs,gateway-1,gateway-2[,bare-announce,gateway-1-cluster,gateway-2-cluster] --rates=1000,2000,4000 --sizes=offer,candidate
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3 --ratio-step-seconds=10
                  --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE

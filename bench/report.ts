@@ -36,6 +36,10 @@ export type JoinRecord =
       readonly joinsPerSecond: number;
       /** Server CPU over the joins per connection, in microseconds. */
       readonly serverCpuUsPerJoin: number;
+      /** The load process's CPU per connection: what a load-bound join rate is made of, with Redis's below. */
+      readonly loadCpuUsPerJoin: number;
+      /** Redis's CPU per connection; undefined for a server without Redis. */
+      readonly redisCpuUsPerJoin: number | undefined;
       /** Busy share of the server's core and of the load's core (load process and Redis) over the joins, 0 to 1: all processes, the bench's and others'. */
       readonly serverCoreBusyShare: number;
       readonly loadCoreBusyShare: number;
@@ -201,13 +205,15 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
   const rows = records.flatMap((record) => {
     const joins = record.joins;
     if (!joins) return [];
-    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-']];
+    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-', '-', '-']];
     return [
       [
         record.name,
         String(joins.peers),
         fixed(joins.joinsPerSecond, 0),
         fixed(joins.serverCpuUsPerJoin, 0),
+        fixed(joins.loadCpuUsPerJoin, 0),
+        joins.redisCpuUsPerJoin === undefined ? '-' : fixed(joins.redisCpuUsPerJoin, 0),
         `${fixed(100 * joins.serverCoreBusyShare, 0)} %`,
         `${fixed(100 * joins.loadCoreBusyShare, 0)} %`,
         `${fixed(100 * joins.otherCpuShare, 0)} %`,
@@ -219,7 +225,7 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
   });
   if (rows.length === 0) return undefined;
   return markdownTable(
-    ['server', 'connections', 'joins/s', 'server CPU us/join', 'server core busy', 'load core busy', 'other %', 'rate set by', 'server RSS MiB', 'RSS KB per idle connection'],
+    ['server', 'connections', 'joins/s', 'server CPU us/join', 'load CPU us/join', 'redis CPU us/join', 'server core busy', 'load core busy', 'other %', 'rate set by', 'server RSS MiB', 'RSS KB per idle connection'],
     rows,
   );
 }

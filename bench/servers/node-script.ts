@@ -52,6 +52,18 @@ export function startBareRelay(core: number, nodeFlags: readonly string[] = []):
   });
 }
 
+/** The bare relay that also sends the gateway's `welcome` and `peer-joined` (bare-announce-relay.ts): the join floor of the protocol. */
+export function startBareAnnounceRelay(core: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
+  return startNodeScriptServer({
+    nodeFlags,
+    name: 'bare-announce',
+    description: "bare ws relay sending the gateway's welcome and peer-joined (the protocol's join floor)",
+    script: 'bare-announce-relay.ts',
+    core,
+    target: (port) => ({ protocol: 'gateway', urls: [`ws://127.0.0.1:${port}/`] }),
+  });
+}
+
 export function startPeerJs(core: number, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   return startNodeScriptServer({
     nodeFlags,
