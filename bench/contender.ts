@@ -7,7 +7,7 @@ import { ConnectResult } from './load/ipc';
 import { LoadDriver } from './load/load-driver';
 import { SignalKind } from './load/payloads';
 import { RelayBenchOptions, ServerName } from './options';
-import { DISTURBED_SHARE, failReason, JoinRecord, ServerRecord, StepRecord } from './report';
+import { DISTURBED_SHARE, failReason, JoinRecord, medianJoinRun, ServerRecord, StepRecord } from './report';
 import { medianStep } from './step-median';
 import { startBareAnnounceRelay, startBareRelay, startBareTwoNodes, startPeerJs } from './servers/node-script';
 import { startGatewayNodes } from './servers/gateway-nodes';
@@ -128,7 +128,7 @@ export class Contender {
   private probe: OtherLoadProbe | undefined;
   private connect: ConnectResult | undefined;
   private error: string | undefined;
-  private joins: JoinRecord | undefined;
+  private readonly joinRuns: JoinRecord[] = [];
   private description: string | undefined;
   private step = 0;
   /** Sizes whose stepping ended (p99 over the limit or loss). */
@@ -235,7 +235,7 @@ export class Contender {
       // the joins' garbage is collected meanwhile; what stays is what idle peers hold
       await sleep(JOIN_SETTLE_MS);
       const rssAfter = readRssOfAll(server.serverPids);
-      this.joins = {
+      const run: JoinRecord = {
         peers: joined.peers,
         joinMs: joined.joinMs,
         joinsPerSecond: (joined.peers * 1000) / joined.joinMs,
@@ -249,14 +249,15 @@ export class Contender {
         rssAfterBytes: rssAfter,
         rssBytesPerPeer: (rssAfter - rssBefore) / joined.peers,
       };
+      this.joinRuns.push(run);
       log(
-        `${this.name}: ${joined.peers} idle connections joined in ${joined.joinMs.toFixed(0)} ms (${this.joins.joinsPerSecond.toFixed(0)}/s), ` +
-          `${(this.joins.rssBytesPerPeer / 1024).toFixed(1)} KB RSS each`,
+        `${this.name}: ${joined.peers} idle connections joined in ${joined.joinMs.toFixed(0)} ms (${run.joinsPerSecond.toFixed(0)}/s), ` +
+          `${(run.rssBytesPerPeer / 1024).toFixed(1)} KB RSS each`,
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`${this.name}: join measurement failed: ${message}`);
-      this.joins = { failed: message };
+      this.joinRuns.push({ failed: message });
     }
   }
 
@@ -275,7 +276,15 @@ export class Contender {
   }
 
   record(): ServerRecord {
-    return { name: this.name, description: this.description ?? this.name, connect: this.connect, steps: this.steps, joins: this.joins, error: this.error };
+    return {
+      name: this.name,
+      description: this.description ?? this.name,
+      connect: this.connect,
+      steps: this.steps,
+      joins: medianJoinRun(this.joinRuns),
+      joinRuns: this.joinRuns,
+      error: this.error,
+    };
   }
 
   private async fail(error: unknown): Promise<void> {

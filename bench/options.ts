@@ -65,9 +65,12 @@ export interface RelayBenchOptions {
    * --joins / BENCH_JOINS: idle connections opened after the relay steps (rooms of two),
    * for the join rate and the memory per idle connection; 0 skips it.
    * --join-concurrency / BENCH_JOIN_CONCURRENCY: rooms being joined at once.
+   * --join-repeats / BENCH_JOIN_REPEATS: runs of the joins per server, in turn with the other
+   * servers; the goals read each server's run of median join rate.
    */
   readonly joins: number;
   readonly joinConcurrency: number;
+  readonly joinRepeats: number;
   /** --json / BENCH_JSON: file for the raw results. */
   readonly jsonFile: string | undefined;
   /**
@@ -113,7 +116,7 @@ function core(name: string, value: string | undefined, fallback: number): number
 
 export const USAGE = `npm run bench [-- --servers=bare,bare-2,peerjs,gateway-1,gateway-2[,bare-announce,gateway-1-cluster,gateway-2-cluster] --rates=1000,2000,4000 --sizes=offer,candidate
                  --rooms=50 --step-seconds=2 --warmup-seconds=2 --drain-ms=2000 --tick-ms=1 --p99-limit-ms=50 --ratio-rate=2000 --ratio-repeats=3 --ratio-step-seconds=10
-                 --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50
+                 --quiet-wait-seconds=5 --retries=1 --joins=10000 --join-concurrency=50 --join-repeats=3
                  --server-core=0 --load-core=1 --gateway-env=K=V,K=V --cpu-prof=DIR --node-flags="--perf-basic-prof" --json=FILE
                  --baseline-gateway=OTHER_CHECKOUT/dist/apps/gateway/main.js --baseline-node-flags="..." --baseline-gateway-env=K=V,K=V --tracing=on]
 (each also as an env variable: BENCH_SERVERS, BENCH_RATES, ...)`;
@@ -163,6 +166,7 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): R
     nodeFlags: flagList(optionValue(argv, 'node-flags', 'BENCH_NODE_FLAGS')) ?? [],
     joins: Math.round(nonNegative('--joins', optionValue(argv, 'joins', 'BENCH_JOINS'), 10_000)),
     joinConcurrency: Math.round(positive('--join-concurrency', optionValue(argv, 'join-concurrency', 'BENCH_JOIN_CONCURRENCY'), 50)),
+    joinRepeats: Math.round(positive('--join-repeats', optionValue(argv, 'join-repeats', 'BENCH_JOIN_REPEATS'), 3)),
     jsonFile: optionValue(argv, 'json', 'BENCH_JSON'),
     baselineGateway,
     baselineNodeFlags: flagList(optionValue(argv, 'baseline-node-flags', 'BENCH_BASELINE_NODE_FLAGS')),

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       }
     }
     // last: thousands of idle connections would weigh on the relay steps
-    for (const contender of contenders) await contender.measureJoins(runTag);
+    for (let run = 0; run < options.joinRepeats; run++) for (const contender of contenders) await contender.measureJoins(runTag);
   } finally {
     for (const contender of contenders) await contender.tearDown();
     await stopTracing();
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const cluster = clusterLines(records, options);
   const disturbed = records.flatMap((r) => [
     ...r.steps.filter((s) => s.otherCpuShare > DISTURBED_SHARE).map((s) => `${r.name} ${s.kind} ${s.rate}/s`),
-    ...(r.joins && !('failed' in r.joins) && r.joins.otherCpuShare > DISTURBED_SHARE ? [`${r.name} joins`] : []),
+    ...r.joinRuns.flatMap((joins, i) => (!('failed' in joins) && joins.otherCpuShare > DISTURBED_SHARE ? [`${r.name} joins (run ${i + 1})`] : [])),
   ]);
   const output = [
     `# relay benchmark, ${started.toISOString()}`,
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     '',
     summaryTable(records, options),
     '',
-    ...(joins ? [`## idle connections (${options.joins}, rooms of two, ${options.joinConcurrency} rooms joining at a time)`, '', joins, ''] : []),
+    ...(joins ? [`## idle connections (${options.joins}, rooms of two, ${options.joinConcurrency} rooms joining at a time, ${options.joinRepeats} runs a server in turn; the goals read each server's run of median rate)`, '', joins, ''] : []),
     ...(cluster.length > 0 ? ['## Redis Cluster (3 masters, 3 replicas) against one Redis, same run', '', ...cluster, ''] : []),
     '## goals',
     '',

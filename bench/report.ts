@@ -57,7 +57,10 @@ export interface ServerRecord {
   readonly description: string;
   readonly connect: ConnectResult | undefined;
   readonly steps: StepRecord[];
+  /** The run of median join rate (the goals read it); undefined without joins. */
   readonly joins: JoinRecord | undefined;
+  /** Every run of the joins, in order (--join-repeats). */
+  readonly joinRuns: readonly JoinRecord[];
   readonly error: string | undefined;
 }
 
@@ -201,14 +204,21 @@ export function summaryTable(records: readonly ServerRecord[], options: RelayBen
 }
 
 /** Idle connections per server: how fast they joined and what each holds. */
+/** The run whose join rate is the median of the runs that completed (the lower middle of an even count); a failure when none did. */
+export function medianJoinRun(runs: readonly JoinRecord[]): JoinRecord | undefined {
+  const completed = runs.flatMap((run) => ('failed' in run ? [] : [run])).sort((a, b) => a.joinsPerSecond - b.joinsPerSecond);
+  if (completed.length === 0) return runs[0];
+  return completed[Math.floor((completed.length - 1) / 2)];
+}
+
 export function joinsTable(records: readonly ServerRecord[]): string | undefined {
-  const rows = records.flatMap((record) => {
-    const joins = record.joins;
-    if (!joins) return [];
-    if ('failed' in joins) return [[record.name, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-', '-', '-']];
-    return [
-      [
+  const rows = records.flatMap((record) =>
+    record.joinRuns.map((joins, i) => {
+      const run = `${i + 1} of ${record.joinRuns.length}${record.joinRuns.length > 1 && joins === record.joins ? ', median' : ''}`;
+      if ('failed' in joins) return [record.name, run, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-', '-', '-'];
+      return [
         record.name,
+        run,
         String(joins.peers),
         fixed(joins.joinsPerSecond, 0),
         fixed(joins.serverCpuUsPerJoin, 0),
@@ -220,12 +230,26 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
         joinsBound(joins) || '-',
         `${fixed(joins.rssBeforeBytes / 1048576, 1)} -> ${fixed(joins.rssAfterBytes / 1048576, 1)}`,
         fixed(joins.rssBytesPerPeer / 1024, 1),
-      ],
-    ];
-  });
+      ];
+    }),
+  );
   if (rows.length === 0) return undefined;
   return markdownTable(
-    ['server', 'connections', 'joins/s', 'server CPU us/join', 'load CPU us/join', 'redis CPU us/join', 'server core busy', 'load core busy', 'other %', 'rate set by', 'server RSS MiB', 'RSS KB per idle connection'],
+    [
+      'server',
+      'run',
+      'connections',
+      'joins/s',
+      'server CPU us/join',
+      'load CPU us/join',
+      'redis CPU us/join',
+      'server core busy',
+      'load core busy',
+      'other %',
+      'rate set by',
+      'server RSS MiB',
+      'RSS KB per idle connection',
+    ],
     rows,
   );
 }
