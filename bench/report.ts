@@ -211,11 +211,28 @@ export function medianJoinRun(runs: readonly JoinRecord[]): JoinRecord | undefin
   return completed[Math.floor((completed.length - 1) / 2)];
 }
 
+/** The joins table's columns; a failed run fills those after its message with '-'. */
+const JOINS_COLUMNS = [
+  'server',
+  'run',
+  'connections',
+  'joins/s',
+  'server CPU us/join',
+  'load CPU us/join',
+  'redis CPU us/join',
+  'server core busy',
+  'load core busy',
+  'other %',
+  'rate set by',
+  'server RSS MiB',
+  'RSS KB per idle connection',
+];
+
 export function joinsTable(records: readonly ServerRecord[]): string | undefined {
   const rows = records.flatMap((record) =>
     record.joinRuns.map((joins, i) => {
       const run = `${i + 1} of ${record.joinRuns.length}${record.joinRuns.length > 1 && joins === record.joins ? ', median' : ''}`;
-      if ('failed' in joins) return [record.name, run, 'failed', joins.failed.slice(0, 60), '-', '-', '-', '-', '-', '-', '-', '-', '-'];
+      if ('failed' in joins) return [record.name, run, 'failed', joins.failed.slice(0, 60), ...JOINS_COLUMNS.slice(4).map(() => '-')];
       return [
         record.name,
         run,
@@ -234,24 +251,7 @@ export function joinsTable(records: readonly ServerRecord[]): string | undefined
     }),
   );
   if (rows.length === 0) return undefined;
-  return markdownTable(
-    [
-      'server',
-      'run',
-      'connections',
-      'joins/s',
-      'server CPU us/join',
-      'load CPU us/join',
-      'redis CPU us/join',
-      'server core busy',
-      'load core busy',
-      'other %',
-      'rate set by',
-      'server RSS MiB',
-      'RSS KB per idle connection',
-    ],
-    rows,
-  );
+  return markdownTable(JOINS_COLUMNS, rows);
 }
 
 /** The highest passing rate of `kind`, and whether every configured rate passed (the limit lies above). */
